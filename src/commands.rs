@@ -1,0 +1,267 @@
+//! The commands: turn arguments into the engine's options, run it, and
+//! write what it returns. All terminal output happens here.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use keyward::baseline::Baseline;
+use keyward::config::Config;
+use keyward::detect::Detector;
+use keyward::report::{self, Format, ReportInput};
+use keyward::rules::{Rule, compile_rules};
+use keyward::scan::{ScanOptions, ScanOutcome, Target, scan};
+use keyward::source::fs::WalkOptions;
+use keyward::source::git::{HistorySpec, repo_root};
+
+use crate::cli::{Cli, ColorArg, Command, ConfigArgs, FormatArg, RulesArgs, ScanArgs};
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Rules(args) => run_rules(args),
+    }
+}
+
+fn format_of(arg: FormatArg) -> Format {
+    match arg {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+    }
+}
+
+fn load_config(args: &ConfigArgs, root: &Path) -> Result<Config> {
+    Ok(match (&args.config, args.no_config) {
+        (_, true) => Config::default(),
+        (Some(path), false) => Config::load(path)?,
+        (None, false) => Config::discover(root)?,
+    })
+}
+
+fn build_rules(config: &Config) -> Result<Vec<Rule>> {
+    Ok(compile_rules(config.rules.clone(), &config.disable)?)
+}
+
+/// What the scan is of, and the root its paths are relative to.
+fn target_and_root(args: &ScanArgs) -> Result<(Target, PathBuf)> {
+    if args.staged || args.git.is_some() {
+        let root = repo_root(Path::new("."))?;
+        let target = match &args.git {
+            Some(_) if args.all => Target::History(HistorySpec::All),
+            Some(range) => Target::History(HistorySpec::Range(range.clone())),
+            None => Target::Staged,
+        };
+        return Ok((target, root));
+    }
+    if args.paths.len() == 1 && args.paths[0] == Path::new("-") {
+        return Ok((Target::Stdin, PathBuf::from(".")));
+    }
+    if args.paths.iter().any(|p| p == Path::new("-")) {
+        anyhow::bail!("`-` (stdin) cannot be combined with other paths");
+    }
+    let root = match args.paths.as_slice() {
+        [dir] if dir.is_dir() => dir.clone(),
+        _ => PathBuf::from("."),
+    };
+    Ok((Target::Paths(args.paths.clone()), root))
+}
+
+fn run_scan(args: ScanArgs) -> Result<ExitCode> {
+    let (target, root) = target_and_root(&args)?;
+    let config = load_config(&args.config, &root)?;
+    let detector = Detector::new(build_rules(&config)?)?;
+    let options = ScanOptions {
+        target,
+        root,
+        walk: WalkOptions {
+            no_ignore: args.no_ignore,
+            follow_links: args.follow,
+            max_file_size: (args.max_file_size > 0).then_some(args.max_file_size),
+            threads: args.threads,
+        },
+    };
+    let mut outcome = scan(&detector, &options)?;
+    config.allow.apply(&mut outcome.findings);
+
+    let mut notes = Vec::new();
+    if let Some(path) = &args.baseline {
+        let baseline = Baseline::load(path)?;
+        let stale = baseline.apply(&mut outcome.findings);
+        if args.prune_baseline && !stale.is_empty() {
+            write_file(path, &baseline.pruned(&stale).to_json())?;
+            notes.push(format!("{} stale baseline entries pruned", stale.len()));
+        } else if !stale.is_empty() {
+            notes.push(format!(
+                "{} stale baseline entries (no longer found; --prune-baseline drops them)",
+                stale.len()
+            ));
+        }
+    }
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::from_findings(&outcome.findings);
+        write_file(path, &baseline.to_json())?;
+        notes.push(format!(
+            "wrote {} baseline entries to {}",
+            baseline.entries.len(),
+            path.display()
+        ));
+    }
+
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let rendered = report::render(
+        format_of(args.format),
+        &ReportInput {
+            outcome: &outcome,
+            rules: detector.rules(),
+            show_secrets: args.show_secrets,
+            color,
+        },
+    );
+    let mut stderr = std::io::stderr().lock();
+    for warning in &outcome.warnings {
+        let _ = writeln!(stderr, "keyward: warning: {warning}");
+    }
+    for warning in &rendered.warnings {
+        let _ = writeln!(stderr, "keyward: warning: {warning}");
+    }
+    match &args.output {
+        Some(path) => write_file(path, &rendered.text)?,
+        None => {
+            if let Err(e) = std::io::stdout().lock().write_all(rendered.text.as_bytes())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(e).context("cannot write to standard output");
+            }
+        }
+    }
+    let blocking = if args.write_baseline.is_some() {
+        0
+    } else {
+        outcome.active().count()
+    };
+    if !args.quiet {
+        let _ = writeln!(stderr, "keyward: {}", summary(&outcome, &notes));
+        if blocking > 0 && args.format == FormatArg::Text {
+            let _ = writeln!(stderr, "{}", HOW_TO_FIX);
+        }
+    }
+    Ok(if blocking > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+const HOW_TO_FIX: &str = "\
+keyward: to fix: rotate each key at its provider (`keyward rules` lists where), then remove it
+         (staged: `git restore --staged FILE`; pushed: purge it from history).
+         A false positive: add `keyward:allow` in a comment on its line, or a baseline.";
+
+fn summary(outcome: &ScanOutcome, notes: &[String]) -> String {
+    let s = &outcome.stats;
+    let active = outcome.active().count();
+    let mut line = format!("{} files", s.files);
+    if s.commits > 0 || s.blobs > 0 {
+        line = format!("{} commits, {} blobs", s.commits, s.blobs);
+    }
+    line.push_str(&format!(
+        ", {} scanned in {:.2}s: {} finding{}",
+        human_bytes(s.bytes),
+        s.elapsed.as_secs_f64(),
+        active,
+        if active == 1 { "" } else { "s" }
+    ));
+    let suppressed = outcome.suppressed_by_reason();
+    let total: usize = suppressed.values().sum();
+    line.push_str(&format!(", {total} suppressed"));
+    if total > 0 {
+        let parts: Vec<String> = suppressed.iter().map(|(r, n)| format!("{r}: {n}")).collect();
+        line.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    if s.skipped > 0 {
+        line.push_str(&format!(", {} skipped", s.skipped));
+    }
+    if !outcome.warnings.is_empty() {
+        line.push_str(&format!(", {} warnings", outcome.warnings.len()));
+    }
+    for note in notes {
+        line.push_str("; ");
+        line.push_str(note);
+    }
+    line
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+fn write_file(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn run_rules(args: RulesArgs) -> Result<ExitCode> {
+    let config = load_config(&args.config, &args.root)?;
+    let rules = build_rules(&config)?;
+    let text = match args.format {
+        FormatArg::Json => {
+            let list: Vec<serde_json::Value> = rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id(),
+                        "name": r.name(),
+                        "provider": r.def.provider,
+                        "description": r.def.description,
+                        "severity": r.def.severity.as_str(),
+                        "builtin": r.builtin,
+                        "verifiable": r.def.verifier.is_some(),
+                        "rotate": r.def.rotate,
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&list)? + "\n"
+        }
+        _ => {
+            let mut out = String::new();
+            for r in &rules {
+                out.push_str(&format!(
+                    "{:<26} {:<12} {:<8} {:<10} {}\n",
+                    r.id(),
+                    r.def.provider,
+                    r.def.severity.as_str(),
+                    if r.def.verifier.is_some() { "verifiable" } else { "-" },
+                    r.def.description
+                ));
+            }
+            out
+        }
+    };
+    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(e.into());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,143 @@
+//! The one findings model that every report consumes.
+
+use std::fmt;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::rules::Rule;
+use crate::verify::Verification;
+
+/// A secret value. Its `Debug` never shows it, so that it cannot leak
+/// through a log line or a panic message.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Secret {
+        Secret(value)
+    }
+
+    /// The full value: for the verifier and `--show-secrets` only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Why a finding does not block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    /// A short reason, counted per reason in the summary.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SuppressionKind {
+    /// A comment on the line itself.
+    InSource,
+    /// Config allowlists and the baseline.
+    External,
+}
+
+/// One secret at one place.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule_id: String,
+    pub provider: String,
+    /// Relative to the scanned root, with forward slashes.
+    pub path: String,
+    /// Set for findings from git history.
+    pub commit: Option<String>,
+    pub line: u64,
+    pub column: u64,
+    pub end_line: u64,
+    /// One past the secret's last character, as SARIF wants it.
+    pub end_column: u64,
+    pub secret: Secret,
+    pub redacted: String,
+    pub fingerprint: String,
+    pub suppression: Option<Suppression>,
+    pub verification: Option<Verification>,
+}
+
+impl Finding {
+    pub fn is_suppressed(&self) -> bool {
+        self.suppression.is_some()
+    }
+
+    /// The secret as shown: redacted unless the user asked otherwise.
+    pub fn display_secret(&self, show: bool) -> &str {
+        if show {
+            self.secret.expose()
+        } else {
+            &self.redacted
+        }
+    }
+
+    /// Sort key for deterministic output.
+    pub fn sort_key(&self) -> (&str, u64, u64, &str, Option<&str>) {
+        (
+            &self.path,
+            self.line,
+            self.column,
+            &self.rule_id,
+            self.commit.as_deref(),
+        )
+    }
+}
+
+/// A stable identity for (rule, secret) that does not reveal the secret.
+/// The hash is domain-separated, so that it cannot be looked up in a table
+/// of plain SHA-256 values.
+pub fn fingerprint(rule_id: &str, secret: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"keyward-fingerprint-v1\0");
+    hasher.update(rule_id.as_bytes());
+    hasher.update(b"\0");
+    hasher.update(secret.as_bytes());
+    let digest = hasher.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Keyword, the first four characters of the body, an ellipsis and the
+/// rule's fixed suffix: enough to find the key, never enough to use it.
+pub fn redact(rule: &Rule, secret: &str) -> String {
+    let prefix = rule
+        .def
+        .keywords
+        .iter()
+        .filter(|k| secret.starts_with(k.as_str()))
+        .max_by_key(|k| k.len())
+        .map(String::as_str)
+        .unwrap_or("");
+    let body = &secret[prefix.len()..];
+    let shown: String = body.chars().take(4).collect();
+    let suffix = rule.def.validate.suffix.as_deref().unwrap_or("");
+    format!("{prefix}{shown}…{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_debug_is_redacted() {
+        let s = Secret::new("value-that-must-not-show".into());
+        assert!(!format!("{s:?}").contains("must-not-show"));
+    }
+
+    #[test]
+    fn fingerprint_is_stable_and_rule_scoped() {
+        assert_eq!(fingerprint("a", "x"), fingerprint("a", "x"));
+        assert_ne!(fingerprint("a", "x"), fingerprint("b", "x"));
+        assert_eq!(fingerprint("a", "x").len(), 32);
+    }
+}

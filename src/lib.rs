@@ -1,0 +1,18 @@
+//! keyward: finds API keys before they reach a git history or a pull request.
+//!
+//! Data flows one way: sources → detector → findings → verifier → reports.
+//! The library never prints; the binary decides what reaches the terminal.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod baseline;
+pub mod config;
+pub mod detect;
+pub mod error;
+pub mod finding;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;
+pub mod verify;
+
+pub use error::Error;
