@@ -31,7 +31,11 @@ impl Baseline {
     pub fn from_findings(findings: &[Finding]) -> Baseline {
         let entries: BTreeSet<Entry> = findings
             .iter()
-            .filter(|f| f.suppression.as_ref().is_none_or(|s| s.reason == "baseline"))
+            .filter(|f| {
+                f.suppression
+                    .as_ref()
+                    .is_none_or(|s| s.reason == "baseline")
+            })
             .map(|f| Entry {
                 rule: f.rule_id.clone(),
                 path: f.path.clone(),
@@ -45,8 +49,9 @@ impl Baseline {
     }
 
     pub fn load(path: &Path) -> Result<Baseline, Error> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Baseline(format!("{}: cannot read baseline: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Baseline(format!("{}: cannot read baseline: {e}", path.display()))
+        })?;
         let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
             Error::Baseline(format!(
                 "{}:{}:{}: malformed baseline: {e}",
@@ -91,7 +96,10 @@ impl Baseline {
                 continue;
             }
             let key = (finding.rule_id.as_str(), finding.fingerprint.as_str());
-            match unused.get(&key).and_then(|es| es.iter().find(|e| e.path == finding.path)) {
+            match unused
+                .get(&key)
+                .and_then(|es| es.iter().find(|e| e.path == finding.path))
+            {
                 Some(entry) => {
                     matched.insert(entry);
                     candidates.push((index, true));
@@ -103,14 +111,26 @@ impl Baseline {
         // have moved.
         let mut movable: HashMap<(&str, &str), Vec<&Entry>> = unused
             .iter()
-            .map(|(k, es)| (*k, es.iter().copied().filter(|e| !matched.contains(e)).collect()))
+            .map(|(k, es)| {
+                (
+                    *k,
+                    es.iter()
+                        .copied()
+                        .filter(|e| !matched.contains(e))
+                        .collect(),
+                )
+            })
             .collect();
         let mut renamed_to: HashSet<(String, String, String)> = HashSet::new();
         let mut hits = Vec::new();
         for (index, exact) in candidates {
             let finding = &findings[index];
             let key = (finding.rule_id.as_str(), finding.fingerprint.as_str());
-            let renamed = (finding.rule_id.clone(), finding.fingerprint.clone(), finding.path.clone());
+            let renamed = (
+                finding.rule_id.clone(),
+                finding.fingerprint.clone(),
+                finding.path.clone(),
+            );
             if exact || renamed_to.contains(&renamed) {
                 hits.push(index);
             } else if let Some(entry) = movable.get_mut(&key).and_then(Vec::pop) {

@@ -22,6 +22,52 @@ pub enum Command {
     Scan(ScanArgs),
     /// List the active rules, built-in and custom.
     Rules(RulesArgs),
+    /// Test one key: its format, whether it is live, and what an error means.
+    /// The key is read from stdin or --env, never from the command line.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// Only keys a provider confirmed as working.
+    Live,
+    /// Everything but keys a provider confirmed revoked.
+    Unrevoked,
+    /// Every finding.
+    Any,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Seconds per request.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub verify_timeout: f64,
+    /// Seconds for the whole verification phase.
+    #[arg(long, value_name = "SECS", default_value_t = 120.0)]
+    pub verify_deadline: f64,
+    /// Requests in flight at once, per provider.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub verify_concurrency: usize,
+    /// Retries after a 429, a 5xx or a network error.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub verify_retries: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Read the key from this environment variable instead of stdin.
+    #[arg(long, value_name = "VAR")]
+    pub env: Option<String>,
+    /// Measure the round trip this many times.
+    #[arg(long, default_value_t = 1)]
+    pub rounds: usize,
+    /// Only check the format; send nothing.
+    #[arg(long)]
+    pub offline: bool,
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,6 +138,16 @@ pub struct ScanArgs {
     #[arg(long, requires = "git")]
     pub all: bool,
 
+    /// Ask each provider whether the keys found are live (sends them to the
+    /// provider's own API, nowhere else).
+    #[arg(long)]
+    pub verify: bool,
+    /// Which findings make the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOnArg::Unrevoked)]
+    pub fail_on: FailOnArg,
+    #[command(flatten)]
+    pub verify_options: VerifyArgs,
+
     #[command(flatten)]
     pub config: ConfigArgs,
     /// Report only findings that are not in this baseline.
@@ -133,7 +189,8 @@ fn parse_size(text: &str) -> Result<u64, String> {
         "G" | "GB" | "GIB" => 1 << 30,
         _ => return Err(format!("{text:?} is not a size like 100K, 512M or 2G")),
     };
-    n.checked_mul(scale).ok_or_else(|| format!("{text:?} is too large"))
+    n.checked_mul(scale)
+        .ok_or_else(|| format!("{text:?} is too large"))
 }
 
 #[cfg(test)]

@@ -15,13 +15,37 @@ use keyward::scan::{ScanOptions, ScanOutcome, Target, scan};
 use keyward::source::fs::WalkOptions;
 use keyward::source::git::{HistorySpec, repo_root};
 
-use crate::cli::{Cli, ColorArg, Command, ConfigArgs, FormatArg, RulesArgs, ScanArgs};
+use keyward::verify::{FailOn, VerifyOptions, verify_findings};
+
+use crate::check::run_check;
+use crate::cli::{
+    Cli, ColorArg, Command, ConfigArgs, FailOnArg, FormatArg, RulesArgs, ScanArgs, VerifyArgs,
+};
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Rules(args) => run_rules(args),
+        Command::Check(args) => run_check(args),
     }
+}
+
+/// Verification options: the defaults, base URLs from the environment only.
+pub fn verify_options(args: &VerifyArgs) -> Result<VerifyOptions> {
+    let seconds = |s: f64, name: &str| {
+        std::time::Duration::try_from_secs_f64(s)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .with_context(|| format!("--{name} must be a positive number of seconds"))
+    };
+    Ok(VerifyOptions {
+        concurrency: args.verify_concurrency.max(1),
+        max_retries: args.verify_retries,
+        timeout: seconds(args.verify_timeout, "verify-timeout")?,
+        deadline: seconds(args.verify_deadline, "verify-deadline")?,
+        ..VerifyOptions::default()
+    }
+    .with_env_overrides(|name| std::env::var(name).ok()))
 }
 
 fn format_of(arg: FormatArg) -> Format {
@@ -110,6 +134,27 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         ));
     }
 
+    if args.verify {
+        let stats = verify_findings(
+            &mut outcome.findings,
+            detector.rules(),
+            &verify_options(&args.verify_options)?,
+        )?;
+        let live = outcome
+            .active()
+            .filter(|f| f.verification.as_ref().is_some_and(|v| v.status.is_live()))
+            .count();
+        notes.push(format!(
+            "verified {} distinct keys with {} requests: {live} live",
+            stats.distinct_keys, stats.requests
+        ));
+    }
+    let fail_on = match args.fail_on {
+        FailOnArg::Live => FailOn::Live,
+        FailOnArg::Unrevoked => FailOn::Unrevoked,
+        FailOnArg::Any => FailOn::Any,
+    };
+
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
@@ -148,7 +193,11 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     let blocking = if args.write_baseline.is_some() {
         0
     } else {
-        outcome.active().count()
+        outcome
+            .findings
+            .iter()
+            .filter(|f| fail_on.blocks(f))
+            .count()
     };
     if !args.quiet {
         let _ = writeln!(stderr, "keyward: {}", summary(&outcome, &notes));
@@ -186,7 +235,10 @@ fn summary(outcome: &ScanOutcome, notes: &[String]) -> String {
     let total: usize = suppressed.values().sum();
     line.push_str(&format!(", {total} suppressed"));
     if total > 0 {
-        let parts: Vec<String> = suppressed.iter().map(|(r, n)| format!("{r}: {n}")).collect();
+        let parts: Vec<String> = suppressed
+            .iter()
+            .map(|(r, n)| format!("{r}: {n}"))
+            .collect();
         line.push_str(&format!(" ({})", parts.join(", ")));
     }
     if s.skipped > 0 {
@@ -251,7 +303,11 @@ fn run_rules(args: RulesArgs) -> Result<ExitCode> {
                     r.id(),
                     r.def.provider,
                     r.def.severity.as_str(),
-                    if r.def.verifier.is_some() { "verifiable" } else { "-" },
+                    if r.def.verifier.is_some() {
+                        "verifiable"
+                    } else {
+                        "-"
+                    },
                     r.def.description
                 ));
             }

@@ -81,7 +81,10 @@ impl Config {
             format!("{}:{line}:{column}", path.display())
         };
         let file: ConfigFile = toml::from_str(text).map_err(|e| {
-            let place = e.span().map(&at).unwrap_or_else(|| path.display().to_string());
+            let place = e
+                .span()
+                .map(&at)
+                .unwrap_or_else(|| path.display().to_string());
             Error::Config(format!("{place}: {}", e.message().trim_end()))
         })?;
         let mut paths = GitignoreBuilder::new(base);
@@ -143,10 +146,14 @@ impl Allowlist {
         {
             return Some("config path");
         }
-        if self.secrets.iter().any(|r| r.is_match(finding.secret.expose())) {
+        if self
+            .secrets
+            .iter()
+            .any(|r| r.is_match(finding.secret.expose()))
+        {
             return Some("config secret");
         }
-        if self.fingerprints.iter().any(|f| *f == finding.fingerprint) {
+        if self.fingerprints.contains(&finding.fingerprint) {
             return Some("config fingerprint");
         }
         None

@@ -1,5 +1,6 @@
 //! The keyward binary: parse arguments, run a command, print, exit.
 
+mod check;
 mod cli;
 mod commands;
 
@@ -13,7 +14,11 @@ fn main() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             // --help and --version are not errors.
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match commands::run(cli) {

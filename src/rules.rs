@@ -134,7 +134,10 @@ impl ByteSet {
             if i + 2 < bytes.len() && bytes[i + 1] == b'-' {
                 let hi = bytes[i + 2];
                 if hi < lo {
-                    return Err(format!("bad range {}-{} in {class:?}", lo as char, hi as char));
+                    return Err(format!(
+                        "bad range {}-{} in {class:?}",
+                        lo as char, hi as char
+                    ));
                 }
                 for b in lo..=hi {
                     set[b as usize] = true;
@@ -185,7 +188,10 @@ impl Rule {
     /// Compile one definition; errors say what is wrong, not where.
     pub fn compile(def: RuleDef, builtin: bool) -> Result<Rule, String> {
         if !is_kebab_case(&def.id) {
-            return Err(format!("rule id {:?} must be kebab-case (a-z, 0-9, -)", def.id));
+            return Err(format!(
+                "rule id {:?} must be kebab-case (a-z, 0-9, -)",
+                def.id
+            ));
         }
         if def.keywords.is_empty() || def.keywords.iter().any(String::is_empty) {
             return Err(format!(
@@ -242,6 +248,38 @@ impl Rule {
     pub fn help_text(&self) -> String {
         self.help_markdown().replace("**", "").replace('`', "")
     }
+}
+
+/// Expand an example template: `{N:CLASS}` becomes N characters drawn from
+/// CLASS by `next`, so that tests build keys at run time and no key-shaped
+/// literal is ever committed.
+pub fn expand_example(template: &str, next: &mut dyn FnMut() -> u64) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..]
+            .find('}')
+            .ok_or_else(|| format!("unclosed {{ in example {template:?}"))?
+            + open;
+        let (count, class) = rest[open + 1..close]
+            .split_once(':')
+            .ok_or_else(|| format!("expected {{N:CLASS}} in example {template:?}"))?;
+        let count: usize = count
+            .parse()
+            .map_err(|_| format!("bad count in example {template:?}"))?;
+        let set = ByteSet::parse(class)?;
+        let choices: Vec<u8> = (0u8..=255).filter(|b| set.contains(*b)).collect();
+        if choices.is_empty() {
+            return Err(format!("empty class in example {template:?}"));
+        }
+        for _ in 0..count {
+            out.push(choices[(next() % choices.len() as u64) as usize] as char);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 fn is_kebab_case(id: &str) -> bool {
@@ -302,10 +340,29 @@ mod tests {
         let rules = compile_rules(Vec::new(), &[]).unwrap();
         let ids: HashSet<_> = rules.iter().map(|r| r.id().to_string()).collect();
         assert_eq!(ids.len(), rules.len());
-        for id in ["anthropic-api-key", "anthropic-admin-key", "replicate-api-token"] {
+        for id in [
+            "anthropic-api-key",
+            "anthropic-admin-key",
+            "replicate-api-token",
+        ] {
             assert!(ids.contains(id), "{id} missing");
         }
-        assert!(rules.iter().all(|r| r.example_is_set()));
+        assert!(rules.iter().all(|r| r.def.example.is_some()));
+    }
+
+    #[test]
+    fn examples_expand_to_the_right_shape() {
+        let mut n = 0u64;
+        let mut next = || {
+            n = n
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            n >> 33
+        };
+        let key = expand_example("r8_{37:A-Za-z0-9}", &mut next).unwrap();
+        assert_eq!(key.len(), 40);
+        assert!(key[3..].bytes().all(|b| b.is_ascii_alphanumeric()));
+        assert!(expand_example("{3}", &mut next).is_err());
     }
 
     #[test]
@@ -328,11 +385,5 @@ mod tests {
         def.id = "Bad_Id".into();
         let err = compile_rules(vec![(def, None)], &[]).unwrap_err();
         assert!(err.to_string().contains("kebab-case"), "{err}");
-    }
-
-    impl Rule {
-        fn example_is_set(&self) -> bool {
-            self.def.example.is_some()
-        }
     }
 }

@@ -86,7 +86,10 @@ fn outcome_from(detector: &Detector, output: SourceOutput, elapsed: Duration) ->
         commits,
         blobs,
     } = output;
-    let mut findings: Vec<Finding> = hits.into_iter().map(|hit| to_finding(detector, hit)).collect();
+    let mut findings: Vec<Finding> = hits
+        .into_iter()
+        .map(|hit| to_finding(detector, hit))
+        .collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     warnings.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));

@@ -12,7 +12,11 @@ use crate::rules::{MAX_MATCH_LEN, Rule};
 pub use stream::{CHUNK_SIZE, Located, StreamStats, scan_stream};
 
 /// Comments that allow the secret before them on the same line.
-pub const ALLOW_MARKERS: &[&str] = &["keyward:allow", "gitleaks:allow", "pragma: allowlist secret"];
+pub const ALLOW_MARKERS: &[&str] = &[
+    "keyward:allow",
+    "gitleaks:allow",
+    "pragma: allowlist secret",
+];
 
 /// How far after a secret to look for an allow marker on the same line.
 const ALLOW_LOOKAHEAD: usize = 4096;
@@ -97,7 +101,13 @@ impl Detector {
         out.sort_by_key(|m| (m.start, m.rule));
     }
 
-    fn try_rule(&self, index: usize, buf: &[u8], at: usize, keyword_len: usize) -> Option<RawMatch> {
+    fn try_rule(
+        &self,
+        index: usize,
+        buf: &[u8],
+        at: usize,
+        keyword_len: usize,
+    ) -> Option<RawMatch> {
         let rule = &self.rules[index];
         let window = &buf[at..(at + MAX_MATCH_LEN).min(buf.len())];
         let (start, end) = match rule.secret_group {
@@ -111,7 +121,8 @@ impl Detector {
                 (at + m.start(), at + m.end())
             }
         };
-        if start > 0 && rule.boundary.contains(buf[start - 1]) && !after_percent_escape(buf, start) {
+        if start > 0 && rule.boundary.contains(buf[start - 1]) && !after_percent_escape(buf, start)
+        {
             return None;
         }
         if end < buf.len() && rule.boundary.contains(buf[end]) {

@@ -109,7 +109,8 @@ fn utf16_bom(buf: &[u8]) -> Option<Utf16> {
 }
 
 /// UTF-16 text (with a BOM) is decoded and scanned as UTF-8, so that line
-/// and column refer to the decoded text.
+/// and column refer to the decoded text. The raw bytes are scanned too: a
+/// binary file may start with the same two bytes.
 fn scan_utf16(
     detector: &Detector,
     reader: &mut dyn Read,
@@ -128,12 +129,13 @@ fn scan_utf16(
     let text: String = char::decode_utf16(units)
         .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
         .collect();
-    let bytes = text.as_bytes();
-    let mut raw = Vec::new();
-    detector.find(bytes, 0, bytes.len(), &mut raw);
-    let mut lines = LineTracker::default();
-    for m in raw {
-        out.push(lines.locate_match(bytes, &m));
+    for bytes in [buf.as_slice(), text.as_bytes()] {
+        let mut raw = Vec::new();
+        detector.find(bytes, 0, bytes.len(), &mut raw);
+        let mut lines = LineTracker::default();
+        for m in raw {
+            out.push(lines.locate_match(bytes, &m));
+        }
     }
     Ok(stats)
 }

@@ -30,7 +30,9 @@ pub fn render(input: &ReportInput<'_>) -> String {
 
 /// Workflow command data escaping, as the runner decodes it.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 pub fn escape_property(s: &str) -> String {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{ReportInput, Rendered, short_commit, verification_note};
+use super::{Rendered, ReportInput, short_commit, verification_note};
 use crate::finding::{Finding, SuppressionKind};
 use crate::rules::{Rule, Severity};
 use crate::verify::Status;
@@ -134,7 +134,8 @@ struct PhysicalLocation {
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
-    uri_base_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -189,7 +190,7 @@ pub fn render(input: &ReportInput<'_>) -> Rendered {
         // Blocking results first, so that truncation drops suppressed ones.
         results.sort_by_key(|r| !r.suppressions.is_empty());
         results.truncate(MAX_RESULTS);
-        results.sort_by(|a, b| location_key(a).cmp(&location_key(b)));
+        results.sort_by_key(location_key);
     }
     let notifications = input
         .outcome
@@ -197,7 +198,9 @@ pub fn render(input: &ReportInput<'_>) -> Rendered {
         .iter()
         .map(|w| Notification {
             level: "warning",
-            message: Text { text: w.to_string() },
+            message: Text {
+                text: w.to_string(),
+            },
         })
         .collect();
     let log = Log {
@@ -279,7 +282,11 @@ fn result(f: &Finding, rule_index: usize, input: &ReportInput<'_>) -> SarifResul
         Some(Status::Invalid) => "note",
         _ => level(rule.def.severity),
     };
-    let mut message = format!("{} {} found", rule.name(), f.display_secret(input.show_secrets));
+    let mut message = format!(
+        "{} {} found",
+        rule.name(),
+        f.display_secret(input.show_secrets)
+    );
     if let Some(commit) = &f.commit {
         message.push_str(&format!(" in commit {}", short_commit(commit)));
     }
@@ -314,10 +321,7 @@ fn result(f: &Finding, rule_index: usize, input: &ReportInput<'_>) -> SarifResul
         message: Text { text: message },
         locations: vec![Location {
             physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation {
-                    uri: uri_escape(&f.path),
-                    uri_base_id: "%SRCROOT%",
-                },
+                artifact_location: artifact_location(&f.path),
                 region: Region {
                     start_line: f.line,
                     start_column: f.column,
@@ -350,6 +354,22 @@ fn pascal_case(id: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Paths under the scanned root are relative to `%SRCROOT%`; a file named
+/// outside it gets an absolute `file://` URI.
+fn artifact_location(path: &str) -> ArtifactLocation {
+    if path.starts_with('/') {
+        ArtifactLocation {
+            uri: format!("file://{}", uri_escape(path)),
+            uri_base_id: None,
+        }
+    } else {
+        ArtifactLocation {
+            uri: uri_escape(path),
+            uri_base_id: Some("%SRCROOT%"),
+        }
+    }
 }
 
 /// A relative URI reference: forward slashes, and percent-escapes for what

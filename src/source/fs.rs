@@ -11,7 +11,7 @@ use super::{Hit, SourceOutput, Warning, display_path};
 use crate::detect::{Detector, scan_stream};
 use crate::error::Error;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WalkOptions {
     /// Scan files that .gitignore, .ignore and git's excludes would skip.
     pub no_ignore: bool,
@@ -20,17 +20,6 @@ pub struct WalkOptions {
     pub max_file_size: Option<u64>,
     /// 0: one per core.
     pub threads: usize,
-}
-
-impl Default for WalkOptions {
-    fn default() -> Self {
-        WalkOptions {
-            no_ignore: false,
-            follow_links: false,
-            max_file_size: None,
-            threads: 0,
-        }
-    }
 }
 
 /// Walk `paths` and scan every file. A missing path is an error; anything
@@ -150,10 +139,7 @@ impl ParallelVisitor for FileVisitor<'_> {
     fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) -> WalkState {
         match entry {
             Ok(entry) => self.visit_entry(&entry),
-            Err(error) => self.output.warnings.push(Warning {
-                path: String::new(),
-                message: walk_error_message(&error),
-            }),
+            Err(error) => self.output.warnings.push(walk_warning(&error, self.root)),
         }
         WalkState::Continue
     }
@@ -213,11 +199,13 @@ impl FileVisitor<'_> {
             Err(e) => warn(&mut self.output, format!("read failed: {e}")),
         }
         // Findings made before a read error are kept: nothing is lost.
-        self.output.hits.extend(located.into_iter().map(|located| Hit {
-            path: display.clone(),
-            commit: None,
-            located,
-        }));
+        self.output
+            .hits
+            .extend(located.into_iter().map(|located| Hit {
+                path: display.clone(),
+                commit: None,
+                located,
+            }));
         if self.buf.capacity() > 2 * crate::detect::CHUNK_SIZE {
             self.buf = Vec::new();
         }
@@ -243,11 +231,33 @@ fn describe_io(error: &std::io::Error, path: &Path) -> String {
     }
 }
 
-fn walk_error_message(error: &ignore::Error) -> String {
-    let text = error.to_string();
-    if text.contains("File system loop") {
-        format!("{text}: symbolic link loop skipped")
-    } else {
-        text
+fn walk_warning(error: &ignore::Error, root: &Path) -> Warning {
+    let mut inner = error;
+    let mut path = None;
+    loop {
+        match inner {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(p.clone());
+                inner = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                inner = err;
+            }
+            _ => break,
+        }
+    }
+    let message = match (inner, &path) {
+        (ignore::Error::Loop { child, .. }, _) => {
+            return Warning {
+                path: relative_display(child, root),
+                message: "symbolic link loop: skipped".to_string(),
+            };
+        }
+        (ignore::Error::Io(e), Some(p)) => describe_io(e, p),
+        _ => inner.to_string(),
+    };
+    Warning {
+        path: path.map(|p| relative_display(&p, root)).unwrap_or_default(),
+        message,
     }
 }

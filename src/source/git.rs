@@ -37,13 +37,23 @@ pub fn scan_staged(detector: &Detector, dir: &Path) -> Result<SourceOutput, Erro
     let root = repo_root(dir)?;
     let raw = git(
         &root,
-        &["diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMRT"],
+        &[
+            "diff",
+            "--cached",
+            "--raw",
+            "-z",
+            "--no-abbrev",
+            "--no-renames",
+            "--diff-filter=ACMRT",
+        ],
     )?;
     let mut output = SourceOutput::default();
     let mut blobs = BlobReader::start(&root)?;
     let mut buf = Vec::new();
     for change in parse_raw(&raw) {
-        let Some(change) = change.scannable() else { continue };
+        let Some(change) = change.scannable() else {
+            continue;
+        };
         let mut located = Vec::new();
         match blobs.scan(detector, &change.new_sha, &mut buf, &mut located) {
             Ok(bytes) => {
@@ -66,10 +76,21 @@ pub fn scan_staged(detector: &Detector, dir: &Path) -> Result<SourceOutput, Erro
 
 /// Scan the secrets that each commit in `spec` adds: those in a file's new
 /// blob that were not in the file's blob before the commit.
-pub fn scan_history(detector: &Detector, dir: &Path, spec: &HistorySpec) -> Result<SourceOutput, Error> {
+pub fn scan_history(
+    detector: &Detector,
+    dir: &Path,
+    spec: &HistorySpec,
+) -> Result<SourceOutput, Error> {
     let root = repo_root(dir)?;
     let mut args = vec![
-        "log", "-z", "--raw", "--no-abbrev", "-M", "-c", "--reverse", "--format=%x01%H",
+        "log",
+        "-z",
+        "--raw",
+        "--no-abbrev",
+        "-M",
+        "-c",
+        "--reverse",
+        "--format=%x01%H",
     ];
     match spec {
         HistorySpec::All => args.push("--all"),
@@ -93,13 +114,22 @@ pub fn scan_history(detector: &Detector, dir: &Path, spec: &HistorySpec) -> Resu
             }
             LogItem::Change(change) => change,
         };
-        let Some(change) = change.scannable() else { continue };
+        let Some(change) = change.scannable() else {
+            continue;
+        };
         let mut before: HashSet<(usize, String)> = HashSet::new();
         for sha in change.old_shas.iter().filter(|s| s.as_str() != NULL_SHA) {
             let found = blob_matches(detector, &mut blobs, &mut cache, sha, &mut buf, &mut output);
             before.extend(found.iter().map(|l| (l.rule, l.secret.clone())));
         }
-        let found = blob_matches(detector, &mut blobs, &mut cache, &change.new_sha, &mut buf, &mut output);
+        let found = blob_matches(
+            detector,
+            &mut blobs,
+            &mut cache,
+            &change.new_sha,
+            &mut buf,
+            &mut output,
+        );
         output.hits.extend(
             found
                 .iter()
@@ -167,14 +197,16 @@ enum LogItem {
 /// changes. Merges come in combined form (`::`), one old blob per parent.
 fn parse_log(log: &[u8]) -> Vec<LogItem> {
     let mut items = Vec::new();
-    let mut tokens = log.split(|b| *b == 0).map(|t| t.strip_prefix(b"\n").unwrap_or(t));
+    let mut tokens = log
+        .split(|b| *b == 0)
+        .map(|t| t.strip_prefix(b"\n").unwrap_or(t));
     while let Some(token) = tokens.next() {
         if let Some(sha) = token.strip_prefix(b"\x01") {
             items.push(LogItem::Commit(String::from_utf8_lossy(sha).into_owned()));
-        } else if token.starts_with(b":") {
-            if let Some(change) = parse_change(token, &mut tokens) {
-                items.push(LogItem::Change(change));
-            }
+        } else if token.starts_with(b":")
+            && let Some(change) = parse_change(token, &mut tokens)
+        {
+            items.push(LogItem::Change(change));
         }
     }
     items
