@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# End to end with the real pre-commit framework (from PyPI): a temporary
+# repository whose .pre-commit-config.yaml points at this checkout, real
+# `git commit`s through `pre-commit install`. Keys are generated here.
+#
+# Prints PASS/FAIL lines, the first-install and per-commit times, and a
+# closing "N passed, N failed" line; exits 1 on any failure.
+set -u
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+tools="${KEYWARD_CI_TOOLS:-$HOME/.cache/keyward-ci}"
+venv="$tools/venv-pre-commit"
+if [ ! -x "$venv/bin/pre-commit" ]; then
+  python3 -m venv "$venv" && "$venv/bin/pip" install --quiet "pre-commit==4.7.0" || exit 2
+fi
+pc="$venv/bin/pre-commit"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export PRE_COMMIT_HOME="$work/pre-commit-home"
+export GIT_AUTHOR_NAME=e2e GIT_AUTHOR_EMAIL=e2e@example.invalid
+export GIT_COMMITTER_NAME=e2e GIT_COMMITTER_EMAIL=e2e@example.invalid
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+
+passed=0; failed=0
+pass() { echo "PASS: $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); [ -f "$work/log" ] && sed 's/^/    /' "$work/log" | tail -25; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+
+body() { head -c 400 /dev/urandom | tr -dc "$2" | head -c "$1"; }
+anthropic_key() { printf '%s%s%sAA' "sk-ant-" "api03-" "$(body 93 'A-Za-z0-9_-')"; }
+replicate_token() { printf '%s%s' "r8" "_$(body 37 'A-Za-z0-9')"; }
+
+# The hook repository at a commit of the current tree (tracked and
+# untracked files, not ignored ones).
+hooks="$work/hooks"
+mkdir -p "$hooks"
+(cd "$repo" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) | tar -xf - -C "$hooks"
+git -C "$hooks" init -q -b main && git -C "$hooks" add -A && git -C "$hooks" commit -qm snapshot
+rev="$(git -C "$hooks" rev-parse HEAD)"
+
+consumer="$work/consumer"
+mkdir -p "$consumer" && cd "$consumer" && git init -q -b main
+git config commit.gpgsign false
+cat > .pre-commit-config.yaml <<YAML
+repos:
+  - repo: $hooks
+    rev: $rev
+    hooks:
+      - id: keyward
+        exclude: ^vendor/
+YAML
+printf 'print("hello")\n' > app.py
+git add -A && git commit -qm initial --no-verify
+
+start="$(now)"
+if "$pc" install --install-hooks >"$work/log" 2>&1; then
+  echo "first install (cargo builds keyward): $(since "$start") s"
+else
+  fail "pre-commit install --install-hooks"; echo "0 passed, 1 failed"; exit 1
+fi
+
+# 1. A staged key blocks, and the message names the file.
+printf 'TOKEN = "%s"\n' "$(replicate_token)" > settings.py
+git add settings.py
+before="$(git rev-parse HEAD)"
+git commit -qm "add settings" >"$work/log" 2>&1; rc=$?
+if [ $rc -ne 0 ] && [ "$(git rev-parse HEAD)" = "$before" ] && grep -q "settings.py:1:10" "$work/log" \
+   && grep -q "replicate-api-token" "$work/log" && grep -q "git restore --staged" "$work/log"; then
+  pass "a staged Replicate token blocks the commit, naming settings.py:1:10"
+else
+  fail "a staged Replicate token blocks the commit (rc=$rc)"
+fi
+if grep -qE "r8_[A-Za-z0-9]{37}" "$work/log"; then fail "the hook printed a whole key"; else pass "the hook prints the key redacted"; fi
+git reset -q HEAD settings.py; rm -f settings.py
+
+# 2. A clean commit goes through, and how long the hook adds.
+printf 'def add(a, b):\n    return a + b\n' > util.py
+git add util.py
+start="$(now)"
+git commit -qm "clean change" >"$work/log" 2>&1; rc=$?
+took="$(since "$start")"
+if [ $rc -eq 0 ]; then pass "a clean commit goes through"; else fail "a clean commit goes through (rc=$rc)"; fi
+start="$(now)"; git commit -q --allow-empty --no-verify -m baseline >/dev/null 2>&1; bare="$(since "$start")"
+echo "per-commit time: $took s with the hook, $bare s for a bare commit"
+
+# 3a. A key only in an unstaged edit does not block (pre-commit stashes it).
+printf 'def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n' > util.py
+git add util.py
+key="$(anthropic_key)"
+printf 'KEY = "%s"\n' "$key" >> util.py
+git commit -qm "staged clean, unstaged key" >"$work/log" 2>&1; rc=$?
+if [ $rc -eq 0 ] && ! git show HEAD:util.py | grep -q "sk-ant-" && grep -q "$key" util.py; then
+  pass "a key only in an unstaged edit does not block, and the edit survives"
+else
+  fail "a key only in an unstaged edit does not block (rc=$rc)"
+fi
+git checkout -q -- util.py
+
+# 3b. A key staged, then deleted from the work tree, blocks.
+printf 'KEY = "%s"\n' "$(anthropic_key)" > creds.py
+git add creds.py
+printf 'KEY = None\n' > creds.py
+before="$(git rev-parse HEAD)"
+git commit -qm "staged key, clean work tree" >"$work/log" 2>&1; rc=$?
+if [ $rc -ne 0 ] && [ "$(git rev-parse HEAD)" = "$before" ] && grep -q "creds.py" "$work/log"; then
+  pass "a key staged then deleted from the work tree still blocks"
+else
+  fail "a key staged then deleted from the work tree still blocks (rc=$rc)"
+fi
+git reset -q HEAD creds.py; rm -f creds.py
+
+# 4. An inline keyward:allow lets the line through.
+printf 'FIXTURE = "%s"  # keyward:allow\n' "$(replicate_token)" > fixture.py
+git add fixture.py
+git commit -qm "allowed fixture" >"$work/log" 2>&1; rc=$?
+if [ $rc -eq 0 ]; then pass "an inline keyward:allow lets the line through"; else fail "inline keyward:allow (rc=$rc)"; fi
+
+# 5. The user's exclude: is respected.
+mkdir -p vendor && printf 'K = "%s"\n' "$(replicate_token)" > vendor/lib.py
+git add vendor/lib.py
+git commit -qm "vendored" >"$work/log" 2>&1; rc=$?
+if [ $rc -eq 0 ]; then pass "the user's exclude: is respected"; else fail "exclude: (rc=$rc)"; fi
+
+# 6. A binary file with a key blocks too.
+{ printf '\x00\x01\x02\n'; replicate_token; } > blob.bin
+git add blob.bin
+git commit -qm "binary" >"$work/log" 2>&1; rc=$?
+if [ $rc -ne 0 ] && grep -q "blob.bin:2:1" "$work/log"; then pass "a key in a binary file blocks"; else fail "a key in a binary file blocks (rc=$rc)"; fi
+git reset -q HEAD blob.bin; rm -f blob.bin
+
+echo "pre-commit e2e: $passed passed, $failed failed"
+[ $failed -eq 0 ]
