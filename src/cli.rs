@@ -25,6 +25,8 @@ pub enum Command {
     /// Test one key: its format, whether it is live, and what an error means.
     /// The key is read from stdin or --env, never from the command line.
     Check(CheckArgs),
+    /// Run in a GitHub Actions job (used by action.yml).
+    Github(GithubArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,26 +97,9 @@ pub struct ConfigArgs {
     pub no_config: bool,
 }
 
+/// Options every scanning command shares.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
-    /// Files or directories to scan; `-` reads standard input.
-    #[arg(value_name = "PATH", default_value = ".")]
-    pub paths: Vec<PathBuf>,
-
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Print whole secrets instead of redacted ones.
-    #[arg(long)]
-    pub show_secrets: bool,
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-    pub color: ColorArg,
-    /// Print no summary line.
-    #[arg(long, short)]
-    pub quiet: bool,
-
+pub struct CommonArgs {
     /// Also scan files that .gitignore and .ignore exclude.
     #[arg(long)]
     pub no_ignore: bool,
@@ -127,16 +112,6 @@ pub struct ScanArgs {
     /// Scanning threads (0: one per core).
     #[arg(long, short = 'j', default_value_t = 0)]
     pub threads: usize,
-
-    /// Scan what the git index holds for the paths that differ from HEAD.
-    #[arg(long, conflicts_with_all = ["git"])]
-    pub staged: bool,
-    /// Scan the secrets each commit in RANGE adds (e.g. base..head).
-    #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "HEAD")]
-    pub git: Option<String>,
-    /// With --git: every commit reachable from any ref.
-    #[arg(long, requires = "git")]
-    pub all: bool,
 
     /// Ask each provider whether the keys found are live (sends them to the
     /// provider's own API, nowhere else).
@@ -153,12 +128,60 @@ pub struct ScanArgs {
     /// Report only findings that are not in this baseline.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Record the current findings in FILE and exit 0.
-    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
-    pub write_baseline: Option<PathBuf>,
     /// With --baseline: drop the entries that are no longer found.
     #[arg(long, requires = "baseline")]
     pub prune_baseline: bool,
+    /// Print whole secrets instead of redacted ones.
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Print no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Scan what the git index holds for the paths that differ from HEAD.
+    #[arg(long, conflicts_with_all = ["git"])]
+    pub staged: bool,
+    /// Scan the secrets each commit in RANGE adds (e.g. base..head).
+    #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "HEAD")]
+    pub git: Option<String>,
+    /// With --git: every commit reachable from any ref.
+    #[arg(long, requires = "git")]
+    pub all: bool,
+    /// Record the current findings in FILE and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// In a GitHub Actions job: scan what the event brings, write annotations,
+/// SARIF, the job summary and step outputs.
+#[derive(Debug, Args)]
+pub struct GithubArgs {
+    /// The directory to scan (the repository's work tree).
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+    /// Where to write SARIF for code scanning.
+    #[arg(long, value_name = "FILE", default_value = "keyward.sarif")]
+    pub sarif_file: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]

@@ -9,17 +9,18 @@ use anyhow::{Context, Result};
 use keyward::baseline::Baseline;
 use keyward::config::Config;
 use keyward::detect::Detector;
+use keyward::github;
 use keyward::report::{self, Format, ReportInput};
 use keyward::rules::{Rule, compile_rules};
 use keyward::scan::{ScanOptions, ScanOutcome, Target, scan};
 use keyward::source::fs::WalkOptions;
 use keyward::source::git::{HistorySpec, repo_root};
-
 use keyward::verify::{FailOn, VerifyOptions, verify_findings};
 
 use crate::check::run_check;
 use crate::cli::{
-    Cli, ColorArg, Command, ConfigArgs, FailOnArg, FormatArg, RulesArgs, ScanArgs, VerifyArgs,
+    Cli, ColorArg, Command, CommonArgs, ConfigArgs, FailOnArg, FormatArg, GithubArgs, RulesArgs,
+    ScanArgs, VerifyArgs,
 };
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Scan(args) => run_scan(args),
         Command::Rules(args) => run_rules(args),
         Command::Check(args) => run_check(args),
+        Command::Github(args) => run_github(args),
     }
 }
 
@@ -48,15 +50,6 @@ pub fn verify_options(args: &VerifyArgs) -> Result<VerifyOptions> {
     .with_env_overrides(|name| std::env::var(name).ok()))
 }
 
-fn format_of(arg: FormatArg) -> Format {
-    match arg {
-        FormatArg::Text => Format::Text,
-        FormatArg::Json => Format::Json,
-        FormatArg::Sarif => Format::Sarif,
-        FormatArg::Github => Format::Github,
-    }
-}
-
 fn load_config(args: &ConfigArgs, root: &Path) -> Result<Config> {
     Ok(match (&args.config, args.no_config) {
         (_, true) => Config::default(),
@@ -67,6 +60,84 @@ fn load_config(args: &ConfigArgs, root: &Path) -> Result<Config> {
 
 fn build_rules(config: &Config) -> Result<Vec<Rule>> {
     Ok(compile_rules(config.rules.clone(), &config.disable)?)
+}
+
+/// A finished scan: findings after allowlists, baseline and verification.
+struct Pipeline {
+    outcome: ScanOutcome,
+    detector: Detector,
+    fail_on: FailOn,
+    /// Extra words for the summary line.
+    notes: Vec<String>,
+}
+
+impl Pipeline {
+    fn blocking(&self) -> usize {
+        self.outcome
+            .findings
+            .iter()
+            .filter(|f| self.fail_on.blocks(f))
+            .count()
+    }
+}
+
+/// Scan, then apply the config's allowlist, the baseline and verification.
+fn run_pipeline(common: &CommonArgs, target: Target, root: PathBuf) -> Result<Pipeline> {
+    let config = load_config(&common.config, &root)?;
+    let detector = Detector::new(build_rules(&config)?)?;
+    let options = ScanOptions {
+        target,
+        root,
+        walk: WalkOptions {
+            no_ignore: common.no_ignore,
+            follow_links: common.follow,
+            max_file_size: (common.max_file_size > 0).then_some(common.max_file_size),
+            threads: common.threads,
+        },
+    };
+    let mut outcome = scan(&detector, &options)?;
+    config.allow.apply(&mut outcome.findings);
+
+    let mut notes = Vec::new();
+    if let Some(path) = &common.baseline {
+        let baseline = Baseline::load(path)?;
+        let stale = baseline.apply(&mut outcome.findings);
+        if common.prune_baseline && !stale.is_empty() {
+            write_file(path, &baseline.pruned(&stale).to_json())?;
+            notes.push(format!("{} stale baseline entries pruned", stale.len()));
+        } else if !stale.is_empty() {
+            notes.push(format!(
+                "{} stale baseline entries (no longer found; --prune-baseline drops them)",
+                stale.len()
+            ));
+        }
+    }
+    if common.verify {
+        let stats = verify_findings(
+            &mut outcome.findings,
+            detector.rules(),
+            &verify_options(&common.verify_options)?,
+        )?;
+        let live = outcome
+            .active()
+            .filter(|f| f.verification.as_ref().is_some_and(|v| v.status.is_live()))
+            .count();
+        notes.push(format!(
+            "verified {} distinct keys with {} requests: {live} live",
+            stats.distinct_keys, stats.requests
+        ));
+    }
+    let fail_on = match common.fail_on {
+        FailOnArg::Live => FailOn::Live,
+        FailOnArg::Unrevoked => FailOn::Unrevoked,
+        FailOnArg::Any => FailOn::Any,
+    };
+    Ok(Pipeline {
+        outcome,
+        detector,
+        fail_on,
+        notes,
+    })
 }
 
 /// What the scan is of, and the root its paths are relative to.
@@ -95,66 +166,16 @@ fn target_and_root(args: &ScanArgs) -> Result<(Target, PathBuf)> {
 
 fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     let (target, root) = target_and_root(&args)?;
-    let config = load_config(&args.config, &root)?;
-    let detector = Detector::new(build_rules(&config)?)?;
-    let options = ScanOptions {
-        target,
-        root,
-        walk: WalkOptions {
-            no_ignore: args.no_ignore,
-            follow_links: args.follow,
-            max_file_size: (args.max_file_size > 0).then_some(args.max_file_size),
-            threads: args.threads,
-        },
-    };
-    let mut outcome = scan(&detector, &options)?;
-    config.allow.apply(&mut outcome.findings);
-
-    let mut notes = Vec::new();
-    if let Some(path) = &args.baseline {
-        let baseline = Baseline::load(path)?;
-        let stale = baseline.apply(&mut outcome.findings);
-        if args.prune_baseline && !stale.is_empty() {
-            write_file(path, &baseline.pruned(&stale).to_json())?;
-            notes.push(format!("{} stale baseline entries pruned", stale.len()));
-        } else if !stale.is_empty() {
-            notes.push(format!(
-                "{} stale baseline entries (no longer found; --prune-baseline drops them)",
-                stale.len()
-            ));
-        }
-    }
+    let mut pipeline = run_pipeline(&args.common, target, root)?;
     if let Some(path) = &args.write_baseline {
-        let baseline = Baseline::from_findings(&outcome.findings);
+        let baseline = Baseline::from_findings(&pipeline.outcome.findings);
         write_file(path, &baseline.to_json())?;
-        notes.push(format!(
+        pipeline.notes.push(format!(
             "wrote {} baseline entries to {}",
             baseline.entries.len(),
             path.display()
         ));
     }
-
-    if args.verify {
-        let stats = verify_findings(
-            &mut outcome.findings,
-            detector.rules(),
-            &verify_options(&args.verify_options)?,
-        )?;
-        let live = outcome
-            .active()
-            .filter(|f| f.verification.as_ref().is_some_and(|v| v.status.is_live()))
-            .count();
-        notes.push(format!(
-            "verified {} distinct keys with {} requests: {live} live",
-            stats.distinct_keys, stats.requests
-        ));
-    }
-    let fail_on = match args.fail_on {
-        FailOnArg::Live => FailOn::Live,
-        FailOnArg::Unrevoked => FailOn::Unrevoked,
-        FailOnArg::Any => FailOn::Any,
-    };
-
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
@@ -164,52 +185,123 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
+    let format = match args.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+    };
+    let rendered = render(&pipeline, format, args.common.show_secrets, color);
+    match &args.output {
+        Some(path) => write_file(path, &rendered)?,
+        None => write_stdout(&rendered)?,
+    }
+    let blocking = if args.write_baseline.is_some() {
+        0
+    } else {
+        pipeline.blocking()
+    };
+    if !args.quiet {
+        print_summary(&pipeline, blocking > 0 && format == Format::Text);
+    }
+    Ok(exit_code(blocking))
+}
+
+/// Render a report; warnings about it and the scan go to stderr.
+fn render(pipeline: &Pipeline, format: Format, show_secrets: bool, color: bool) -> String {
     let rendered = report::render(
-        format_of(args.format),
+        format,
         &ReportInput {
-            outcome: &outcome,
-            rules: detector.rules(),
-            show_secrets: args.show_secrets,
+            outcome: &pipeline.outcome,
+            rules: pipeline.detector.rules(),
+            show_secrets,
             color,
         },
     );
     let mut stderr = std::io::stderr().lock();
-    for warning in &outcome.warnings {
+    for warning in &pipeline.outcome.warnings {
         let _ = writeln!(stderr, "keyward: warning: {warning}");
     }
     for warning in &rendered.warnings {
         let _ = writeln!(stderr, "keyward: warning: {warning}");
     }
-    match &args.output {
-        Some(path) => write_file(path, &rendered.text)?,
-        None => {
-            if let Err(e) = std::io::stdout().lock().write_all(rendered.text.as_bytes())
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(e).context("cannot write to standard output");
-            }
-        }
+    rendered.text
+}
+
+fn print_summary(pipeline: &Pipeline, with_fix: bool) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(
+        stderr,
+        "keyward: {}",
+        summary(&pipeline.outcome, &pipeline.notes)
+    );
+    if with_fix {
+        let _ = writeln!(stderr, "{HOW_TO_FIX}");
     }
-    let blocking = if args.write_baseline.is_some() {
-        0
-    } else {
-        outcome
-            .findings
-            .iter()
-            .filter(|f| fail_on.blocks(f))
-            .count()
-    };
-    if !args.quiet {
-        let _ = writeln!(stderr, "keyward: {}", summary(&outcome, &notes));
-        if blocking > 0 && args.format == FormatArg::Text {
-            let _ = writeln!(stderr, "{}", HOW_TO_FIX);
-        }
-    }
-    Ok(if blocking > 0 {
+}
+
+fn exit_code(blocking: usize) -> ExitCode {
+    if blocking > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
+}
+
+/// `keyward github`: the scan the event asks for, reported the ways a
+/// workflow run shows it.
+fn run_github(args: GithubArgs) -> Result<ExitCode> {
+    let event_name = std::env::var("GITHUB_EVENT_NAME").unwrap_or_default();
+    let payload: serde_json::Value = match std::env::var_os("GITHUB_EVENT_PATH") {
+        Some(path) => {
+            let text = std::fs::read_to_string(&path).with_context(|| {
+                format!("cannot read the event at {}", Path::new(&path).display())
+            })?;
+            serde_json::from_str(&text).context("the event payload is not JSON")?
+        }
+        None => serde_json::Value::Null,
+    };
+    let plan = github::plan(&event_name, &payload);
+    let tree = Target::Paths(vec![args.path.clone()]);
+    let (target, notes) = match &plan {
+        github::Plan::Tree => (tree, Vec::new()),
+        _ => github::prepare(&plan, &repo_root(&args.path)?, tree)?,
+    };
+    for note in &notes {
+        eprintln!("keyward: {note}");
+    }
+    let (root, scanned) = match &target {
+        Target::History(HistorySpec::Range(range)) => {
+            (repo_root(&args.path)?, format!("the commits in `{range}`"))
+        }
+        _ => (
+            args.path.clone(),
+            format!("the tree at {}", args.path.display()),
+        ),
+    };
+    let mut pipeline = run_pipeline(&args.common, target, root)?;
+    pipeline.notes.splice(0..0, notes);
+    let show = args.common.show_secrets;
+    write_file(
+        &args.sarif_file,
+        &render(&pipeline, Format::Sarif, show, false),
+    )?;
+    write_stdout(&render(&pipeline, Format::Github, show, false))?;
+    let sarif = args.sarif_file.display().to_string();
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+        append_file(
+            Path::new(&path),
+            &github::step_summary(&pipeline.outcome, &scanned, &pipeline.notes),
+        )?;
+    }
+    if let Some(path) = std::env::var_os("GITHUB_OUTPUT") {
+        append_file(
+            Path::new(&path),
+            &github::outputs(&pipeline.outcome, &sarif),
+        )?;
+    }
+    print_summary(&pipeline, false);
+    Ok(exit_code(pipeline.blocking()))
 }
 
 const HOW_TO_FIX: &str = "\
@@ -220,10 +312,11 @@ keyward: to fix: rotate each key at its provider (`keyward rules` lists where), 
 fn summary(outcome: &ScanOutcome, notes: &[String]) -> String {
     let s = &outcome.stats;
     let active = outcome.active().count();
-    let mut line = format!("{} files", s.files);
-    if s.commits > 0 || s.blobs > 0 {
-        line = format!("{} commits, {} blobs", s.commits, s.blobs);
-    }
+    let mut line = if s.commits > 0 || s.blobs > 0 {
+        format!("{} commits, {} blobs", s.commits, s.blobs)
+    } else {
+        format!("{} files", s.files)
+    };
     line.push_str(&format!(
         ", {} scanned in {:.2}s: {} finding{}",
         human_bytes(s.bytes),
@@ -273,6 +366,26 @@ fn write_file(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
+fn append_file(path: &Path, text: &str) -> Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// A closed pipe (`keyward scan | head`) ends output quietly.
+fn write_stdout(text: &str) -> Result<()> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write to standard output")
+        }
+        _ => Ok(()),
+    }
+}
+
 fn run_rules(args: RulesArgs) -> Result<ExitCode> {
     let config = load_config(&args.config, &args.root)?;
     let rules = build_rules(&config)?;
@@ -314,10 +427,6 @@ fn run_rules(args: RulesArgs) -> Result<ExitCode> {
             out
         }
     };
-    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(e.into());
-    }
+    write_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@ pub mod config;
 pub mod detect;
 pub mod error;
 pub mod finding;
+pub mod github;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -34,7 +34,8 @@ pub struct RawMatch {
 pub struct Detector {
     rules: Vec<Rule>,
     prefilter: AhoCorasick,
-    /// For each prefilter pattern, the rules that use it as a keyword.
+    /// The distinct keywords, and for each the rules that use it.
+    keywords: Vec<String>,
     pattern_rules: Vec<Vec<usize>>,
     longest_keyword: usize,
 }
@@ -55,13 +56,16 @@ impl Detector {
             }
         }
         let prefilter = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
+            // Leftmost-first search keeps the vectorised prefilter; other
+            // keywords at a hit are checked by hand below.
+            .match_kind(MatchKind::LeftmostFirst)
             .build(&keywords)
             .map_err(|e| Error::Rules(format!("cannot build the keyword prefilter: {e}")))?;
         let longest_keyword = keywords.iter().map(String::len).max().unwrap_or(0);
         Ok(Detector {
             rules,
             prefilter,
+            keywords,
             pattern_rules,
             longest_keyword,
         })
@@ -79,23 +83,35 @@ impl Detector {
             return;
         }
         let search_end = (until + self.longest_keyword).min(buf.len());
-        let input = Input::new(buf).range(from..search_end);
         // Per rule: where its last match ended, so that a keyword inside a
         // match is not tried again.
         let mut last_end = vec![0usize; self.rules.len()];
-        for hit in self.prefilter.find_overlapping_iter(input) {
-            if hit.start() >= until {
+        let mut pos = from;
+        while pos < until {
+            let Some(hit) = self.prefilter.find(Input::new(buf).range(pos..search_end)) else {
+                break;
+            };
+            let at = hit.start();
+            if at >= until {
                 break;
             }
-            for &index in &self.pattern_rules[hit.pattern().as_usize()] {
-                if hit.start() < last_end[index] {
+            // Every keyword that starts here, not only the one reported.
+            for (keyword, rules) in self.keywords.iter().zip(&self.pattern_rules) {
+                if !buf[at..].starts_with(keyword.as_bytes()) {
                     continue;
                 }
-                if let Some(m) = self.try_rule(index, buf, hit.start(), hit.len()) {
-                    last_end[index] = m.end;
-                    out.push(m);
+                for &index in rules {
+                    if at < last_end[index] {
+                        continue;
+                    }
+                    if let Some(m) = self.try_rule(index, buf, at, keyword.len()) {
+                        last_end[index] = m.end;
+                        out.push(m);
+                    }
                 }
             }
+            // One byte on, so that a keyword inside another is still seen.
+            pos = at + 1;
         }
         // Overlapping hits of different rules may come out of order.
         out.sort_by_key(|m| (m.start, m.rule));

@@ -71,27 +71,14 @@ pub fn scan_stream(
 }
 
 /// Read until `buf` holds `target` bytes or the stream ends. True at the end.
+/// `read_to_end` grows the buffer without zeroing it first.
 fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, target: usize) -> io::Result<bool> {
-    while buf.len() < target {
-        let want = target - buf.len();
-        let old = buf.len();
-        buf.resize(old + want.min(1 << 20), 0);
-        let n = loop {
-            match reader.read(&mut buf[old..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    buf.truncate(old);
-                    return Err(e);
-                }
-            }
-        };
-        buf.truncate(old + n);
-        if n == 0 {
-            return Ok(true);
-        }
+    let want = target.saturating_sub(buf.len());
+    if want == 0 {
+        return Ok(false);
     }
-    Ok(false)
+    let got = reader.take(want as u64).read_to_end(buf)?;
+    Ok(got < want)
 }
 
 #[derive(Clone, Copy)]

@@ -255,7 +255,7 @@ fn parse_change<'a>(header: &[u8], tokens: &mut impl Iterator<Item = &'a [u8]>) 
 }
 
 /// Run git in `dir` and return its standard output.
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Error> {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Error> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
