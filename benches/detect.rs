@@ -1,0 +1,89 @@
+//! Micro-benchmarks of the detector: `cargo bench`. Ratios between these
+//! figures (clean text vs text with keys vs keyword-dense text) matter more
+//! than the absolute times on a noisy machine.
+
+use divan::{Bencher, black_box};
+use keyward::detect::{Detector, scan_stream};
+use keyward::rules::compile_rules;
+
+fn main() {
+    divan::main();
+}
+
+fn detector() -> Detector {
+    Detector::new(compile_rules(Vec::new(), &[]).unwrap()).unwrap()
+}
+
+/// 8 MiB of source-like text.
+fn clean_text() -> Vec<u8> {
+    let line = b"    if (ret < 0) { dev_err(dev, \"failed to map registers: %d\\n\", ret); return ret; }\n";
+    line.iter().copied().cycle().take(8 << 20).collect()
+}
+
+/// A key-shaped token from a deterministic generator (never a literal).
+fn token(seed: u64) -> String {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut x = seed;
+    let body: String = (0..37)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            alphabet[(x % 62) as usize] as char
+        })
+        .collect();
+    format!("r8{}{body}", '_')
+}
+
+#[divan::bench]
+fn clean_8mib(bencher: Bencher) {
+    let d = detector();
+    let text = clean_text();
+    let mut buf = Vec::new();
+    bencher
+        .counter(divan::counter::BytesCount::new(text.len()))
+        .bench_local(|| {
+            let mut out = Vec::new();
+            scan_stream(&d, &mut black_box(&text[..]), &mut buf, &mut out).unwrap();
+            out.len()
+        });
+}
+
+#[divan::bench]
+fn one_key_per_4kib(bencher: Bencher) {
+    let d = detector();
+    let mut text = clean_text();
+    for (i, at) in (0..text.len() - 64).step_by(4096).enumerate() {
+        let t = token(i as u64 + 1);
+        text[at] = b' ';
+        text[at + 1..at + 1 + t.len()].copy_from_slice(t.as_bytes());
+        text[at + 1 + t.len()] = b' ';
+    }
+    let mut buf = Vec::new();
+    bencher
+        .counter(divan::counter::BytesCount::new(text.len()))
+        .bench_local(|| {
+            let mut out = Vec::new();
+            scan_stream(&d, &mut black_box(&text[..]), &mut buf, &mut out).unwrap();
+            out.len()
+        });
+}
+
+#[divan::bench]
+fn keyword_dense_without_keys(bencher: Bencher) {
+    let d = detector();
+    let text: Vec<u8> = b"r8_ sk-ant- AKIA "
+        .iter()
+        .copied()
+        .cycle()
+        .take(8 << 20)
+        .collect();
+    let mut buf = Vec::new();
+    bencher
+        .counter(divan::counter::BytesCount::new(text.len()))
+        .bench_local(|| {
+            let mut out = Vec::new();
+            scan_stream(&d, &mut black_box(&text[..]), &mut buf, &mut out).unwrap();
+            out.len()
+        });
+}
