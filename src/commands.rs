@@ -12,7 +12,7 @@ use keyward::detect::Detector;
 use keyward::github;
 use keyward::report::{self, Format, ReportInput};
 use keyward::rules::{Rule, compile_rules};
-use keyward::scan::{ScanOptions, ScanOutcome, Target, scan};
+use keyward::scan::{Progress, ScanOptions, ScanOutcome, Target, scan};
 use keyward::source::fs::WalkOptions;
 use keyward::source::git::{HistorySpec, repo_root};
 use keyward::verify::{FailOn, VerifyOptions, verify_findings};
@@ -94,6 +94,7 @@ fn run_pipeline(common: &CommonArgs, target: Target, root: PathBuf) -> Result<Pi
             max_file_size: (common.max_file_size > 0).then_some(common.max_file_size),
             threads: common.threads,
         },
+        progress: progress_bar(),
     };
     let mut outcome = scan(&detector, &options)?;
     config.allow.apply(&mut outcome.findings);
@@ -137,6 +138,32 @@ fn run_pipeline(common: &CommonArgs, target: Target, root: PathBuf) -> Result<Pi
         detector,
         fail_on,
         notes,
+    })
+}
+
+/// A progress line on stderr, only on a terminal and only once a scan has
+/// taken two seconds; redrawn at most ten times a second.
+fn progress_bar() -> Progress {
+    if !std::io::stderr().is_terminal() {
+        return Progress::default();
+    }
+    let started = std::time::Instant::now();
+    let last = std::sync::Mutex::new(std::time::Duration::ZERO);
+    Progress::new(move |done, total| {
+        let elapsed = started.elapsed();
+        let Ok(mut last) = last.lock() else { return };
+        if elapsed.as_secs() < 2 || (elapsed - *last).as_millis() < 100 && done < total {
+            return;
+        }
+        *last = elapsed;
+        let width = 30u64;
+        let filled = (done * width).checked_div(total).unwrap_or(width) as usize;
+        let end = if done >= total { "\n" } else { "" };
+        eprint!(
+            "\rkeyward: [{}{}] {done}/{total} commits{end}",
+            "#".repeat(filled),
+            " ".repeat(width as usize - filled)
+        );
     })
 }
 

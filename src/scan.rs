@@ -28,6 +28,34 @@ pub struct ScanOptions {
     /// Paths in findings are relative to it; config files are found in it.
     pub root: PathBuf,
     pub walk: WalkOptions,
+    /// Told (done, total) as a history scan walks its commits.
+    pub progress: Progress,
+}
+
+/// A progress callback; the caller decides whether anything is shown.
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>>);
+
+impl Progress {
+    pub fn new(f: impl Fn(u64, u64) + Send + Sync + 'static) -> Progress {
+        Progress(Some(std::sync::Arc::new(f)))
+    }
+
+    pub fn report(&self, done: u64, total: u64) {
+        if let Some(f) = &self.0 {
+            f(done, total);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(on)"
+        } else {
+            "Progress(off)"
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -71,7 +99,9 @@ pub fn scan(detector: &Detector, options: &ScanOptions) -> Result<ScanOutcome, E
         Target::Paths(paths) => scan_paths(detector, paths, &options.root, &options.walk)?,
         Target::Stdin => scan_reader(detector, &mut std::io::stdin().lock(), "<stdin>"),
         Target::Staged => scan_staged(detector, &options.root)?,
-        Target::History(spec) => scan_history(detector, &options.root, spec)?,
+        Target::History(spec) => scan_history(detector, &options.root, spec, &|done, total| {
+            options.progress.report(done, total)
+        })?,
     };
     Ok(outcome_from(detector, output, started.elapsed()))
 }

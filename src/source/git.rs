@@ -80,6 +80,7 @@ pub fn scan_history(
     detector: &Detector,
     dir: &Path,
     spec: &HistorySpec,
+    progress: &dyn Fn(u64, u64),
 ) -> Result<SourceOutput, Error> {
     let root = repo_root(dir)?;
     let mut args = vec![
@@ -105,11 +106,17 @@ pub fn scan_history(
     let mut cache: HashMap<String, Vec<Located>> = HashMap::new();
     let mut buf = Vec::new();
     let mut commit = String::new();
-    for item in parse_log(&log) {
+    let items = parse_log(&log);
+    let total = items
+        .iter()
+        .filter(|i| matches!(i, LogItem::Commit(_)))
+        .count() as u64;
+    for item in items {
         let change = match item {
             LogItem::Commit(sha) => {
                 commit = sha;
                 output.commits += 1;
+                progress(output.commits, total);
                 continue;
             }
             LogItem::Change(change) => change,

@@ -165,18 +165,28 @@ pub fn verify_findings(
         .iter()
         .filter_map(|r| Some((r.id(), r.def.verifier.as_deref()?)))
         .collect();
+    // One job per distinct (provider, secret); each finding remembers its job.
     let mut jobs: Vec<(&'static Provider, String)> = Vec::new();
-    for f in findings.iter().filter(|f| !f.is_suppressed()) {
+    let mut job_of: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut assigned: Vec<(usize, usize)> = Vec::new();
+    for (finding, f) in findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.is_suppressed())
+    {
         let Some(provider) = verifier_of
             .get(f.rule_id.as_str())
             .and_then(|v| providers::by_id(v))
         else {
             continue;
         };
-        let job = (provider, f.secret.expose().to_string());
-        if !jobs.iter().any(|(p, s)| p.id == job.0.id && *s == job.1) {
-            jobs.push(job);
-        }
+        let job = *job_of
+            .entry((provider.id, f.secret.expose()))
+            .or_insert_with(|| {
+                jobs.push((provider, f.secret.expose().to_string()));
+                jobs.len() - 1
+            });
+        assigned.push((finding, job));
     }
     if jobs.is_empty() {
         return Ok(VerifyStats::default());
@@ -185,19 +195,8 @@ pub fn verify_findings(
     let client = client(options)?;
     let requests = Arc::new(AtomicU64::new(0));
     let answers = runtime.block_on(verify_all(&client, &jobs, options, &requests));
-    for f in findings.iter_mut().filter(|f| !f.is_suppressed()) {
-        let Some(provider) = verifier_of
-            .get(f.rule_id.as_str())
-            .and_then(|v| providers::by_id(v))
-        else {
-            continue;
-        };
-        if let Some(index) = jobs
-            .iter()
-            .position(|(p, s)| p.id == provider.id && s == f.secret.expose())
-        {
-            f.verification = Some(answers[index].clone());
-        }
+    for (finding, job) in assigned {
+        findings[finding].verification = Some(answers[job].clone());
     }
     Ok(VerifyStats {
         distinct_keys: jobs.len(),
