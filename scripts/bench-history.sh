@@ -87,3 +87,15 @@ for name in cat-file $tools; do
   ratio="$(awk -v a="${wall[$name]}" -v b="${wall[cat-file]}" 'BEGIN { printf "%.2f", a / b }')"
   echo "| $name | ${wall[$name]} | $ratio | $(( ${rss[$name]} / 1024 )) |"
 done
+# /usr/bin/time's peak includes git's own processes; this is keyward alone.
+if [[ " $tools " == *" keyward "* ]]; then
+  "$repo_dir/target/release/keyward" scan --git --all -q --format json >/dev/null &
+  pid=$!; hwm=0
+  while kill -0 "$pid" 2>/dev/null; do
+    v="$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)"
+    if [ -n "$v" ] && [ "$v" -gt "$hwm" ]; then hwm="$v"; fi
+    sleep 0.05
+  done
+  echo
+  echo "keyward's own process peaked at $((hwm / 1024)) MB (the figures above include git's processes)."
+fi

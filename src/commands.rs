@@ -160,7 +160,7 @@ fn progress_bar() -> Progress {
         let filled = (done * width).checked_div(total).unwrap_or(width) as usize;
         let end = if done >= total { "\n" } else { "" };
         eprint!(
-            "\rkeyward: [{}{}] {done}/{total} commits{end}",
+            "\rkeyward: [{}{}] {done}/{total} blobs{end}",
             "#".repeat(filled),
             " ".repeat(width as usize - filled)
         );

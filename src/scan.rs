@@ -28,7 +28,7 @@ pub struct ScanOptions {
     /// Paths in findings are relative to it; config files are found in it.
     pub root: PathBuf,
     pub walk: WalkOptions,
-    /// Told (done, total) as a history scan walks its commits.
+    /// Told (done, total) as a history scan reads its blobs.
     pub progress: Progress,
 }
 

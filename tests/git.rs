@@ -191,3 +191,37 @@ fn history_in_a_shallow_clone_scans_what_is_there() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("git"), "{}", bad.stderr);
 }
+
+#[test]
+fn history_with_a_submodule_is_scanned_without_it() {
+    let sub = Tree::git();
+    sub.write("inner.txt", "x\n");
+    sub.commit("inner");
+    let tree = Tree::git();
+    tree.write("a.txt", "start\n");
+    let base = tree.commit("init");
+    tree.run_git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        &sub.path().display().to_string(),
+        "vendor/sub",
+    ]);
+    tree.write("k.txt", replicate_token());
+    tree.commit("add submodule and a key");
+    let out = run(tree.keyward().args([
+        "scan",
+        "--git",
+        &format!("{base}..HEAD"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let paths: Vec<String> = found(&out)
+        .iter()
+        .map(|f| f.split(' ').nth(1).unwrap().to_string())
+        .collect();
+    assert_eq!(paths, vec!["k.txt:1"]);
+}

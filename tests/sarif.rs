@@ -214,3 +214,24 @@ fn snapshot_of_a_small_tree() {
     insta::assert_snapshot!(serde_json::to_string_pretty(&sarif["runs"][0]["results"]).unwrap());
     assert_valid(&sarif);
 }
+
+#[test]
+fn past_githubs_result_limit_sarif_is_truncated_with_a_warning() {
+    let tree = Tree::new();
+    let mut rng = Rng::new();
+    let keys: Vec<String> = (0..25_010)
+        .map(|_| key_from("replicate-api-token", &mut rng))
+        .collect();
+    tree.write("many.txt", keys.join("\n"));
+    let (out, sarif) = sarif_of(&tree, &["-q"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        25_000
+    );
+    assert!(
+        out.stderr.contains("over GitHub's limit of 25000"),
+        "{}",
+        out.stderr
+    );
+}

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use super::{Hit, SourceOutput, Warning};
 use crate::detect::{Detector, Located, scan_stream};
@@ -47,29 +47,26 @@ pub fn scan_staged(detector: &Detector, dir: &Path) -> Result<SourceOutput, Erro
             "--diff-filter=ACMRT",
         ],
     )?;
-    let mut output = SourceOutput::default();
-    let mut blobs = BlobReader::start(&root)?;
-    let mut buf = Vec::new();
-    for change in parse_raw(&raw) {
-        let Some(change) = change.scannable() else {
-            continue;
-        };
-        let mut located = Vec::new();
-        match blobs.scan(detector, &change.new_sha, &mut buf, &mut located) {
-            Ok(bytes) => {
-                output.files += 1;
-                output.bytes += bytes;
-            }
-            Err(e) => output.warnings.push(Warning {
+    let changes: Vec<Change> = parse_raw(&raw)
+        .into_iter()
+        .filter_map(Change::scannable)
+        .collect();
+    let shas = changes.iter().map(|c| c.new_sha.clone()).collect();
+    let mut scanned = scan_blobs(detector, &root, shas, &|_, _| {})?;
+    let mut output = SourceOutput {
+        files: scanned.blobs,
+        bytes: scanned.bytes,
+        warnings: std::mem::take(&mut scanned.warnings),
+        ..SourceOutput::default()
+    };
+    for change in changes {
+        output
+            .hits
+            .extend(scanned.found(&change.new_sha).iter().map(|located| Hit {
                 path: change.path.clone(),
-                message: format!("cannot read the staged blob: {e}"),
-            }),
-        }
-        output.hits.extend(located.into_iter().map(|located| Hit {
-            path: change.path.clone(),
-            commit: None,
-            located,
-        }));
+                commit: None,
+                located: located.clone(),
+            }));
     }
     Ok(output)
 }
@@ -101,49 +98,61 @@ pub fn scan_history(
         }
     }
     let log = git(&root, &args)?;
-    let mut output = SourceOutput::default();
-    let mut blobs = BlobReader::start(&root)?;
-    let mut cache: HashMap<String, Vec<Located>> = HashMap::new();
-    let mut buf = Vec::new();
-    let mut commit = String::new();
     let items = parse_log(&log);
-    let total = items
-        .iter()
-        .filter(|i| matches!(i, LogItem::Commit(_)))
-        .count() as u64;
-    for item in items {
+    let changes = || {
+        items.iter().filter_map(|item| match item {
+            LogItem::Change(change) => change.clone().scannable(),
+            LogItem::Commit(_) => None,
+        })
+    };
+    // First every new blob, each once; then the blobs before the changes
+    // whose new blob holds a secret, to tell added secrets from old ones.
+    let mut seen = HashSet::new();
+    let new_shas: Vec<String> = changes()
+        .map(|c| c.new_sha)
+        .filter(|sha| seen.insert(sha.clone()))
+        .collect();
+    let mut scanned = scan_blobs(detector, &root, new_shas, progress)?;
+    let old_shas: Vec<String> = changes()
+        .filter(|c| !scanned.found(&c.new_sha).is_empty())
+        .flat_map(|c| c.old_shas)
+        .filter(|sha| sha != NULL_SHA && seen.insert(sha.clone()))
+        .collect();
+    scanned.merge(scan_blobs(detector, &root, old_shas, &|_, _| {})?);
+
+    let mut output = SourceOutput {
+        blobs: scanned.blobs,
+        bytes: scanned.bytes,
+        warnings: std::mem::take(&mut scanned.warnings),
+        ..SourceOutput::default()
+    };
+    let mut commit = "";
+    for item in &items {
         let change = match item {
             LogItem::Commit(sha) => {
                 commit = sha;
                 output.commits += 1;
-                progress(output.commits, total);
                 continue;
             }
             LogItem::Change(change) => change,
         };
-        let Some(change) = change.scannable() else {
+        let found = scanned.found(&change.new_sha);
+        if found.is_empty() || change.clone().scannable().is_none() {
             continue;
-        };
-        let mut before: HashSet<(usize, String)> = HashSet::new();
-        for sha in change.old_shas.iter().filter(|s| s.as_str() != NULL_SHA) {
-            let found = blob_matches(detector, &mut blobs, &mut cache, sha, &mut buf, &mut output);
-            before.extend(found.iter().map(|l| (l.rule, l.secret.clone())));
         }
-        let found = blob_matches(
-            detector,
-            &mut blobs,
-            &mut cache,
-            &change.new_sha,
-            &mut buf,
-            &mut output,
-        );
+        let before: HashSet<(usize, &str)> = change
+            .old_shas
+            .iter()
+            .flat_map(|sha| scanned.found(sha))
+            .map(|l| (l.rule, l.secret.as_str()))
+            .collect();
         output.hits.extend(
             found
                 .iter()
-                .filter(|l| !before.contains(&(l.rule, l.secret.clone())))
+                .filter(|l| !before.contains(&(l.rule, l.secret.as_str())))
                 .map(|located| Hit {
                     path: change.path.clone(),
-                    commit: Some(commit.clone()),
+                    commit: Some(commit.to_string()),
                     located: located.clone(),
                 }),
         );
@@ -151,29 +160,108 @@ pub fn scan_history(
     Ok(output)
 }
 
-fn blob_matches<'c>(
-    detector: &Detector,
-    blobs: &mut BlobReader,
-    cache: &'c mut HashMap<String, Vec<Located>>,
-    sha: &str,
-    buf: &mut Vec<u8>,
-    output: &mut SourceOutput,
-) -> &'c [Located] {
-    if !cache.contains_key(sha) {
-        let mut located = Vec::new();
-        match blobs.scan(detector, sha, buf, &mut located) {
-            Ok(bytes) => {
-                output.blobs += 1;
-                output.bytes += bytes;
-            }
-            Err(e) => output.warnings.push(Warning {
-                path: String::new(),
-                message: format!("cannot read blob {sha}: {e}"),
-            }),
-        }
-        cache.insert(sha.to_string(), located);
+/// What scanning a set of blobs found.
+#[derive(Default)]
+struct BlobScan {
+    /// Only blobs with matches are kept.
+    found: HashMap<String, Vec<Located>>,
+    blobs: u64,
+    bytes: u64,
+    warnings: Vec<Warning>,
+}
+
+impl BlobScan {
+    fn found(&self, sha: &str) -> &[Located] {
+        self.found.get(sha).map(Vec::as_slice).unwrap_or(&[])
     }
-    cache.get(sha).map(Vec::as_slice).unwrap_or(&[])
+
+    fn merge(&mut self, other: BlobScan) {
+        self.found.extend(other.found);
+        self.blobs += other.blobs;
+        self.bytes += other.bytes;
+        self.warnings.extend(other.warnings);
+    }
+}
+
+/// Scan each blob through one `git cat-file --batch`. A second thread writes
+/// the requests, so that git streams objects without waiting for a round
+/// trip per blob.
+fn scan_blobs(
+    detector: &Detector,
+    root: &Path,
+    shas: Vec<String>,
+    progress: &dyn Fn(u64, u64),
+) -> Result<BlobScan, Error> {
+    let mut scan = BlobScan::default();
+    if shas.is_empty() {
+        return Ok(scan);
+    }
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| Error::Git(format!("cannot run git cat-file: {e}")))?;
+    let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        return Err(Error::Git("git cat-file has no pipes".into()));
+    };
+    let requests = shas.clone();
+    let writer = std::thread::spawn(move || -> std::io::Result<()> {
+        let mut stdin = std::io::BufWriter::new(stdin);
+        for sha in &requests {
+            writeln!(stdin, "{sha}")?;
+        }
+        stdin.flush()
+    });
+    let mut stdout = BufReader::with_capacity(1 << 16, stdout);
+    let mut buf = Vec::new();
+    let total = shas.len() as u64;
+    let read_all = || -> std::io::Result<()> {
+        for (done, sha) in shas.into_iter().enumerate() {
+            let mut header = String::new();
+            if stdout.read_line(&mut header)? == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "git cat-file stopped",
+                ));
+            }
+            let fields: Vec<&str> = header.split_whitespace().collect();
+            let size: u64 = match fields.as_slice() {
+                [_, _, size] => size.parse().map_err(|_| bad_header(&header))?,
+                [_, "missing"] => {
+                    scan.warnings.push(Warning {
+                        path: String::new(),
+                        message: format!("blob {sha} is missing (a shallow clone?)"),
+                    });
+                    continue;
+                }
+                _ => return Err(bad_header(&header)),
+            };
+            let mut body = (&mut stdout).take(size);
+            let mut located = Vec::new();
+            let scanned = scan_stream(detector, &mut body, &mut buf, &mut located);
+            // Whatever happened, consume the rest of the object and its newline.
+            std::io::copy(&mut body, &mut std::io::sink())?;
+            let mut newline = [0u8; 1];
+            stdout.read_exact(&mut newline)?;
+            scan.bytes += scanned?.bytes;
+            scan.blobs += 1;
+            if !located.is_empty() {
+                scan.found.insert(sha, located);
+            }
+            progress(done as u64 + 1, total);
+        }
+        Ok(())
+    };
+    let result = read_all();
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = writer.join();
+    result.map_err(|e| Error::Git(format!("reading blobs with git cat-file: {e}")))?;
+    Ok(scan)
 }
 
 /// One changed path in `git diff --raw` or `git log --raw` output.
@@ -279,74 +367,6 @@ pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Error> {
         )));
     }
     Ok(out.stdout)
-}
-
-/// A long-running `git cat-file --batch`.
-struct BlobReader {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
-}
-
-impl BlobReader {
-    fn start(root: &Path) -> Result<BlobReader, Error> {
-        let mut child = Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(["cat-file", "--batch"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| Error::Git(format!("cannot run git cat-file: {e}")))?;
-        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-            return Err(Error::Git("git cat-file has no pipes".into()));
-        };
-        Ok(BlobReader {
-            child,
-            stdin,
-            stdout: BufReader::with_capacity(1 << 16, stdout),
-        })
-    }
-
-    /// Scan one blob; returns its size.
-    fn scan(
-        &mut self,
-        detector: &Detector,
-        sha: &str,
-        buf: &mut Vec<u8>,
-        out: &mut Vec<Located>,
-    ) -> std::io::Result<u64> {
-        writeln!(self.stdin, "{sha}")?;
-        self.stdin.flush()?;
-        let mut header = String::new();
-        self.stdout.read_line(&mut header)?;
-        let fields: Vec<&str> = header.split_whitespace().collect();
-        let size: u64 = match fields.as_slice() {
-            [_, _, size] => size.parse().map_err(|_| bad_header(&header))?,
-            [_, "missing"] => {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    "missing from the repository (a shallow clone?)",
-                ));
-            }
-            _ => return Err(bad_header(&header)),
-        };
-        let mut body = (&mut self.stdout).take(size);
-        let result = scan_stream(detector, &mut body, buf, out);
-        // Whatever happened, consume the rest of the object and its newline.
-        std::io::copy(&mut body, &mut std::io::sink())?;
-        let mut newline = [0u8; 1];
-        self.stdout.read_exact(&mut newline)?;
-        result.map(|stats| stats.bytes)
-    }
-}
-
-impl Drop for BlobReader {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn bad_header(header: &str) -> std::io::Error {

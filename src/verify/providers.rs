@@ -56,27 +56,24 @@ impl Host {
 
 const ANTHROPIC_HEADERS: &[(&str, &str)] = &[("anthropic-version", "2023-06-01")];
 
+/// Both Anthropic key kinds: the same host, headers and error bodies.
+const fn anthropic(id: &'static str, path: &'static str) -> Provider {
+    Provider {
+        id,
+        host: Host::Anthropic,
+        path,
+        auth: Auth::Header("x-api-key"),
+        extra_headers: ANTHROPIC_HEADERS,
+        is_live_body: has_data_list,
+        is_auth_error: |v| anthropic_error(v, "authentication_error"),
+        is_permission_error: |v| anthropic_error(v, "permission_error"),
+    }
+}
+
 pub const PROVIDERS: &[Provider] = &[
-    Provider {
-        id: "anthropic-api",
-        host: Host::Anthropic,
-        path: "/v1/models",
-        auth: Auth::Header("x-api-key"),
-        extra_headers: ANTHROPIC_HEADERS,
-        is_live_body: has_data_list,
-        is_auth_error: |v| anthropic_error(v, "authentication_error"),
-        is_permission_error: |v| anthropic_error(v, "permission_error"),
-    },
-    Provider {
-        id: "anthropic-admin",
-        host: Host::Anthropic,
-        path: "/v1/organizations/api_keys?limit=1",
-        auth: Auth::Header("x-api-key"),
-        extra_headers: ANTHROPIC_HEADERS,
-        is_live_body: has_data_list,
-        is_auth_error: |v| anthropic_error(v, "authentication_error"),
-        is_permission_error: |v| anthropic_error(v, "permission_error"),
-    },
+    anthropic("anthropic-api", "/v1/models"),
+    // Admin keys cannot list models.
+    anthropic("anthropic-admin", "/v1/organizations/api_keys?limit=1"),
     Provider {
         id: "replicate",
         host: Host::Replicate,
