@@ -3,6 +3,7 @@
 //! Data flows one way: sources → detector → findings → verifier → reports.
 //! The library never prints; the binary decides what reaches the terminal.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod baseline;
 pub mod config;

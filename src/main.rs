@@ -1,4 +1,5 @@
 //! The keyward binary: parse arguments, run a command, print, exit.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod check;
 mod cli;
