@@ -431,3 +431,18 @@ fn rules_lists_builtin_rules() {
     let text = run(keyward().args(["rules"]));
     assert!(text.stdout.contains("anthropic-admin-key"));
 }
+
+#[test]
+fn a_directory_of_100k_files() {
+    let tree = Tree::new();
+    let dir = tree.join("many");
+    std::fs::create_dir(&dir).unwrap();
+    for i in 0..100_000 {
+        std::fs::write(dir.join(format!("f{i}.txt")), b"x\n").unwrap();
+    }
+    tree.write("many/f77777.txt", replicate_token());
+    let out = run(tree.keyward().args(["scan", ".", "--format", "json"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("100000 files"), "{}", out.stderr);
+    assert_eq!(out.json()[0]["path"], "many/f77777.txt");
+}
