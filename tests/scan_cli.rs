@@ -446,3 +446,17 @@ fn a_directory_of_100k_files() {
     assert!(out.stderr.contains("100000 files"), "{}", out.stderr);
     assert_eq!(out.json()[0]["path"], "many/f77777.txt");
 }
+
+#[test]
+fn a_50_mb_single_line_is_scanned_in_chunks() {
+    let tree = Tree::new();
+    let key = anthropic_key();
+    let mut line = vec![b'a'; 50 << 20];
+    line.push(b' ');
+    line.extend_from_slice(key.as_bytes());
+    tree.write("one-line.min.js", &line);
+    let out = run(tree.keyward().args(["scan", ".", "--format", "json"]));
+    let f = &out.json()[0];
+    assert_eq!(f["line"], 1);
+    assert_eq!(f["column"].as_u64(), Some((50 << 20) + 2));
+}
