@@ -290,16 +290,20 @@ fn run_github(args: GithubArgs) -> Result<ExitCode> {
     };
     let plan = github::plan(&event_name, &payload);
     let tree = Target::Paths(vec![args.path.clone()]);
-    let (target, notes) = match &plan {
-        github::Plan::Tree => (tree, Vec::new()),
-        _ => github::prepare(&plan, &repo_root(&args.path)?, tree)?,
+    let repo = match &plan {
+        github::Plan::Tree => None,
+        _ => Some(repo_root(&args.path)?),
+    };
+    let (target, notes) = match &repo {
+        None => (tree, Vec::new()),
+        Some(repo) => github::prepare(&plan, repo, tree)?,
     };
     for note in &notes {
         eprintln!("keyward: {note}");
     }
-    let (root, scanned) = match &target {
-        Target::History(HistorySpec::Range(range)) => {
-            (repo_root(&args.path)?, format!("the commits in `{range}`"))
+    let (root, scanned) = match (&target, repo) {
+        (Target::History(HistorySpec::Range(range)), Some(repo)) => {
+            (repo, format!("the commits in `{range}`"))
         }
         _ => (
             args.path.clone(),

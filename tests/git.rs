@@ -4,6 +4,17 @@ mod common;
 
 use common::*;
 
+/// `keyward scan --git BASE..HEAD --format json`.
+fn scan_since(tree: &Tree, base: &str) -> Output {
+    run(tree.keyward().args([
+        "scan",
+        "--git",
+        &format!("{base}..HEAD"),
+        "--format",
+        "json",
+    ]))
+}
+
 fn found(out: &Output) -> Vec<String> {
     out.json()
         .as_array()
@@ -92,13 +103,7 @@ fn history_range_finds_added_then_removed_keys_and_skips_older_ones() {
         ),
     );
     tree.commit("touch old file");
-    let out = run(tree.keyward().args([
-        "scan",
-        "--git",
-        &format!("{base}..HEAD"),
-        "--format",
-        "json",
-    ]));
+    let out = scan_since(&tree, &base);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(found(&out), vec![format!("{} config.py:2", &c1[..7])]);
     assert!(
@@ -143,13 +148,7 @@ fn history_handles_renames_merges_and_binary_files() {
     tree.write("other.txt", "x\n");
     tree.commit("main work");
     tree.run_git(&["merge", "-q", "--no-edit", "side"]);
-    let out = run(tree.keyward().args([
-        "scan",
-        "--git",
-        &format!("{base}..HEAD"),
-        "--format",
-        "json",
-    ]));
+    let out = scan_since(&tree, &base);
     assert_eq!(
         found(&out),
         vec![
@@ -211,13 +210,7 @@ fn history_with_a_submodule_is_scanned_without_it() {
     ]);
     tree.write("k.txt", replicate_token());
     tree.commit("add submodule and a key");
-    let out = run(tree.keyward().args([
-        "scan",
-        "--git",
-        &format!("{base}..HEAD"),
-        "--format",
-        "json",
-    ]));
+    let out = scan_since(&tree, &base);
     assert_eq!(out.code, 1, "{}", out.stderr);
     let paths: Vec<String> = found(&out)
         .iter()

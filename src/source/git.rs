@@ -49,7 +49,7 @@ pub fn scan_staged(detector: &Detector, dir: &Path) -> Result<SourceOutput, Erro
     )?;
     let changes: Vec<Change> = parse_raw(&raw)
         .into_iter()
-        .filter_map(Change::scannable)
+        .filter(Change::has_content)
         .collect();
     let shas = changes.iter().map(|c| c.new_sha.clone()).collect();
     let mut scanned = scan_blobs(detector, &root, shas, &|_, _| {})?;
@@ -101,7 +101,7 @@ pub fn scan_history(
     let items = parse_log(&log);
     let changes = || {
         items.iter().filter_map(|item| match item {
-            LogItem::Change(change) => change.clone().scannable(),
+            LogItem::Change(change) => change.has_content().then_some(change),
             LogItem::Commit(_) => None,
         })
     };
@@ -109,14 +109,15 @@ pub fn scan_history(
     // whose new blob holds a secret, to tell added secrets from old ones.
     let mut seen = HashSet::new();
     let new_shas: Vec<String> = changes()
-        .map(|c| c.new_sha)
-        .filter(|sha| seen.insert(sha.clone()))
+        .filter(|c| seen.insert(c.new_sha.clone()))
+        .map(|c| c.new_sha.clone())
         .collect();
     let mut scanned = scan_blobs(detector, &root, new_shas, progress)?;
     let old_shas: Vec<String> = changes()
         .filter(|c| !scanned.found(&c.new_sha).is_empty())
-        .flat_map(|c| c.old_shas)
-        .filter(|sha| sha != NULL_SHA && seen.insert(sha.clone()))
+        .flat_map(|c| c.old_shas.iter())
+        .filter(|sha| *sha != NULL_SHA && seen.insert((*sha).clone()))
+        .cloned()
         .collect();
     scanned.merge(scan_blobs(detector, &root, old_shas, &|_, _| {})?);
 
@@ -137,7 +138,7 @@ pub fn scan_history(
             LogItem::Change(change) => change,
         };
         let found = scanned.found(&change.new_sha);
-        if found.is_empty() || change.clone().scannable().is_none() {
+        if found.is_empty() || !change.has_content() {
             continue;
         }
         let before: HashSet<(usize, &str)> = change
@@ -275,11 +276,8 @@ struct Change {
 
 impl Change {
     /// Deletions, submodules and symlinks carry no content to scan.
-    fn scannable(self) -> Option<Change> {
-        let skip = self.new_sha == NULL_SHA
-            || self.new_mode == SUBMODULE_MODE
-            || self.new_mode == SYMLINK_MODE;
-        (!skip).then_some(self)
+    fn has_content(&self) -> bool {
+        self.new_sha != NULL_SHA && self.new_mode != SUBMODULE_MODE && self.new_mode != SYMLINK_MODE
     }
 }
 
