@@ -1,8 +1,12 @@
-//! Command-line arguments. Parsing only: the commands live in `commands.rs`.
+//! Command-line arguments. Parsing only: the commands live in `commands/`.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use keyward_engine::policy::FailOn;
+
+use crate::output::Format;
+use crate::term::Color;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,6 +43,16 @@ pub enum FailOnArg {
     Any,
 }
 
+impl From<FailOnArg> for FailOn {
+    fn from(arg: FailOnArg) -> FailOn {
+        match arg {
+            FailOnArg::Live => FailOn::Live,
+            FailOnArg::Unrevoked => FailOn::Unrevoked,
+            FailOnArg::Any => FailOn::Any,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// Seconds per request.
@@ -66,25 +80,11 @@ pub struct CheckArgs {
     /// Only check the format; send nothing.
     #[arg(long)]
     pub offline: bool,
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    /// Output format: text or json.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     #[command(flatten)]
     pub verify: VerifyArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    Text,
-    Json,
-    Sarif,
-    Github,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorArg {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Args)]
@@ -142,13 +142,17 @@ pub struct ScanArgs {
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    /// Report format: text, json, sarif (code scanning) or github
+    /// (workflow annotations).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-    pub color: ColorArg,
+    /// Colour text output: auto (a terminal, unless NO_COLOR is set),
+    /// always or never.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
     /// Print no summary line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -186,8 +190,9 @@ pub struct GithubArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    /// Output format: text, json or sarif (the rules as a SARIF run).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// Where to look for keyward.toml.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,

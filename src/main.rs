@@ -1,9 +1,15 @@
 //! The keyward binary: parse arguments, run a command, print, exit.
+//!
+//! Exit status: 0 clean, 1 findings that block, 2 usage or runtime error.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
-mod check;
 mod cli;
 mod commands;
+mod github;
+mod output;
+mod pipeline;
+mod progress;
+mod term;
 
 use std::process::ExitCode;
 
@@ -25,7 +31,7 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("keyward: error: {e:#}");
+            term::error(&e);
             ExitCode::from(2)
         }
     }

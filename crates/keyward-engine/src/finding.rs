@@ -1,0 +1,174 @@
+//! The one findings model that every report consumes.
+
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+
+use crate::detect::{Match, Span};
+use crate::path::FilePath;
+use crate::rules::Rule;
+use crate::verdict::Verification;
+
+/// A secret value. Its `Debug` never shows it, so that it cannot leak
+/// through a log line or a panic message.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Secret {
+        Secret(value)
+    }
+
+    /// The full value: for the verifier and `--show-secrets` only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Why a finding does not block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suppression {
+    /// An allow marker on the secret's own line.
+    Inline(&'static str),
+    ConfigPath,
+    ConfigSecret,
+    ConfigFingerprint,
+    Baseline,
+}
+
+impl Suppression {
+    /// A short reason, counted per reason in the summary.
+    pub fn reason(self) -> String {
+        match self {
+            Suppression::Inline(marker) => format!("inline {marker}"),
+            Suppression::ConfigPath => "config path".into(),
+            Suppression::ConfigSecret => "config secret".into(),
+            Suppression::ConfigFingerprint => "config fingerprint".into(),
+            Suppression::Baseline => "baseline".into(),
+        }
+    }
+
+    /// A comment in the source, rather than something outside it.
+    pub fn is_in_source(self) -> bool {
+        matches!(self, Suppression::Inline(_))
+    }
+}
+
+/// Where a match was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub path: FilePath,
+    /// Set for findings from git history.
+    pub commit: Option<String>,
+}
+
+/// One secret at one place.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule_id: String,
+    pub provider: String,
+    pub path: FilePath,
+    pub commit: Option<String>,
+    pub span: Span,
+    pub secret: Secret,
+    pub redacted: String,
+    pub fingerprint: String,
+    pub suppression: Option<Suppression>,
+    pub verification: Option<Verification>,
+}
+
+impl Finding {
+    /// The one place a match becomes a finding.
+    pub fn new(rule: &Rule, origin: &Origin, m: Match) -> Finding {
+        Finding {
+            rule_id: rule.id().to_string(),
+            provider: rule.def.provider.clone(),
+            path: origin.path.clone(),
+            commit: origin.commit.clone(),
+            span: m.span,
+            redacted: redact(rule, &m.secret),
+            fingerprint: fingerprint(rule.id(), &m.secret),
+            secret: Secret::new(m.secret),
+            suppression: m.allow_marker.map(Suppression::Inline),
+            verification: None,
+        }
+    }
+
+    pub fn is_suppressed(&self) -> bool {
+        self.suppression.is_some()
+    }
+
+    /// The secret as shown: redacted unless the user asked otherwise.
+    pub fn display_secret(&self, show: bool) -> &str {
+        if show {
+            self.secret.expose()
+        } else {
+            &self.redacted
+        }
+    }
+
+    /// Sort key for deterministic output.
+    pub fn sort_key(&self) -> (&FilePath, u64, u64, &str, Option<&str>) {
+        (
+            &self.path,
+            self.span.line,
+            self.span.column,
+            &self.rule_id,
+            self.commit.as_deref(),
+        )
+    }
+}
+
+/// A stable identity for (rule, secret) that does not reveal the secret.
+/// The hash is domain-separated, so that it cannot be looked up in a table
+/// of plain SHA-256 values.
+pub fn fingerprint(rule_id: &str, secret: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"keyward-fingerprint-v1\0");
+    hasher.update(rule_id.as_bytes());
+    hasher.update(b"\0");
+    hasher.update(secret.as_bytes());
+    let digest = hasher.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Keyword, the first four characters of the body, an ellipsis and the
+/// rule's fixed suffix: enough to find the key, never enough to use it.
+pub fn redact(rule: &Rule, secret: &str) -> String {
+    let prefix = rule
+        .def
+        .keywords
+        .iter()
+        .filter(|k| secret.starts_with(k.as_str()))
+        .max_by_key(|k| k.len())
+        .map(String::as_str)
+        .unwrap_or("");
+    let body = &secret[prefix.len()..];
+    let shown: String = body.chars().take(4).collect();
+    let suffix = rule.def.validate.suffix.as_deref().unwrap_or("");
+    format!("{prefix}{shown}…{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_debug_is_redacted() {
+        let s = Secret::new("value-that-must-not-show".into());
+        assert!(!format!("{s:?}").contains("must-not-show"));
+    }
+
+    #[test]
+    fn fingerprint_is_stable_and_rule_scoped() {
+        assert_eq!(fingerprint("a", "x"), fingerprint("a", "x"));
+        assert_ne!(fingerprint("a", "x"), fingerprint("b", "x"));
+        assert_eq!(fingerprint("a", "x").len(), 32);
+    }
+}

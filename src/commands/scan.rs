@@ -1,0 +1,110 @@
+//! `keyward scan`: files, standard input, the index or history.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use keyward_engine::baseline::Baseline;
+use keyward_engine::git::Git;
+use keyward_engine::path::FilePath;
+use keyward_engine::source::files::{Files, Reader};
+use keyward_engine::source::history::{History, Range};
+use keyward_engine::source::index::Index;
+use keyward_engine::source::{Progress, Silent, Source};
+
+use super::{exit_code, load_config, settings, walk_options};
+use crate::cli::{CommonArgs, ScanArgs};
+use crate::output::{Document, Findings, Format, Kind};
+use crate::pipeline;
+use crate::progress::Bar;
+use crate::term;
+
+pub const HOW_TO_FIX: &str = "\
+keyward: to fix: rotate each key at its provider (`keyward rules` lists where), then remove it
+         (staged: `git restore --staged FILE`; pushed: purge it from history).
+         A false positive: add `keyward:allow` in a comment on its line, or a baseline.";
+
+pub fn run(args: ScanArgs) -> Result<ExitCode> {
+    args.format.require(Kind::Scan, "scan")?;
+    let (mut source, root) = source(&args)?;
+    let config = load_config(&args.common.config, &root)?;
+    let bar = Bar::for_blobs();
+    let progress: &dyn Progress = match &bar {
+        Some(bar) => bar,
+        None => &Silent,
+    };
+    let mut scanned = pipeline::run(source.as_mut(), settings(&args.common, config)?, progress)?;
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::from_findings(&scanned.report.findings);
+        term::write_file(path, &baseline.to_json())?;
+        scanned.notes.push(format!(
+            "wrote {} baseline entries to {}",
+            baseline.entries.len(),
+            path.display()
+        ));
+    }
+    let color = args.color.enabled(args.output.is_some());
+    let rendered = args.format.render(&Document::Scan(&Findings {
+        report: &scanned.report,
+        rules: scanned.detector.rules(),
+        show_secrets: args.common.show_secrets,
+        color,
+    }))?;
+    match &args.output {
+        Some(path) => term::write_file(path, &rendered.text)?,
+        None => term::stdout(&rendered.text)?,
+    }
+    scanned.print_warnings(&[&rendered]);
+    let blocking = if args.write_baseline.is_some() {
+        0
+    } else {
+        scanned.blocking()
+    };
+    if !args.quiet {
+        term::note(&scanned.summary());
+        if blocking > 0 && args.format == Format::Text {
+            term::stderr(HOW_TO_FIX);
+        }
+    }
+    Ok(exit_code(blocking))
+}
+
+/// What the arguments ask to scan, and the directory the config is found in.
+fn source(args: &ScanArgs) -> Result<(Box<dyn Source>, PathBuf)> {
+    let common: &CommonArgs = &args.common;
+    if args.staged || args.git.is_some() {
+        let root = Git::discover(Path::new("."))?.dir().to_path_buf();
+        let source: Box<dyn Source> = match &args.git {
+            Some(_) if args.all => Box::new(History {
+                dir: root.clone(),
+                range: Range::All,
+            }),
+            Some(range) => Box::new(History {
+                dir: root.clone(),
+                range: Range::Revisions(range.clone()),
+            }),
+            None => Box::new(Index { dir: root.clone() }),
+        };
+        return Ok((source, root));
+    }
+    if args.paths.len() == 1 && args.paths[0] == Path::new("-") {
+        let reader = Reader {
+            name: FilePath::from_bytes(b"<stdin>".to_vec()),
+            reader: Box::new(std::io::stdin()),
+        };
+        return Ok((Box::new(reader), PathBuf::from(".")));
+    }
+    if args.paths.iter().any(|p| p == Path::new("-")) {
+        anyhow::bail!("`-` (stdin) cannot be combined with other paths");
+    }
+    let root = match args.paths.as_slice() {
+        [dir] if dir.is_dir() => dir.clone(),
+        _ => PathBuf::from("."),
+    };
+    let files = Files {
+        paths: args.paths.clone(),
+        root: root.clone(),
+        options: walk_options(common),
+    };
+    Ok((Box::new(files), root))
+}

@@ -1,0 +1,40 @@
+//! GitHub workflow commands: one `::error` annotation per finding.
+
+use std::fmt::Write;
+
+use super::{Findings, short_commit};
+
+pub fn render(findings: &Findings<'_>) -> String {
+    let mut out = String::new();
+    for f in findings.report.active() {
+        let mut message = format!("{} {} found", f.provider, f.redacted);
+        if let Some(commit) = &f.commit {
+            let _ = write!(message, " in commit {}", short_commit(commit));
+        }
+        if let Some(v) = &f.verification {
+            let _ = write!(message, " (verified: {})", v.label());
+        }
+        let _ = writeln!(
+            out,
+            "::error file={},line={},col={},endColumn={},title={}::{}",
+            escape_property(&f.path.to_string_lossy()),
+            f.span.line,
+            f.span.column,
+            f.span.end_column,
+            escape_property(&format!("keyward: {}", f.rule_id)),
+            escape_data(&message),
+        );
+    }
+    out
+}
+
+/// Workflow command data escaping, as the runner decodes it.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}

@@ -1,0 +1,390 @@
+//! SARIF 2.1.0, as GitHub code scanning ingests it.
+//!
+//! Plain serde structs rather than a SARIF crate: the crate named `sarif` is
+//! an empty placeholder, and serde-sarif is large for the few dozen fields
+//! used here (zizmor and ruff made the same choice).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use keyward_engine::finding::Finding;
+use keyward_engine::rules::{Rule, Severity};
+use keyward_engine::source::Report;
+use keyward_engine::verdict::Status;
+
+use super::{Rendered, short_commit};
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// GitHub code scanning rejects a run with more results than this.
+pub const MAX_RESULTS: usize = 25_000;
+pub const FINGERPRINT_KEY: &str = "keyward/secret/v1";
+const INFORMATION_URI: &str = "https://github.com/keyward/keyward";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool<'a>,
+    invocations: Vec<Invocation>,
+    column_kind: &'static str,
+    results: Vec<SarifResult>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<RuleDescriptor<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RuleDescriptor<'a> {
+    id: &'a str,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<&'a str>,
+    default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: Vec<String>,
+    precision: &'static str,
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: String,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+    partial_fingerprints: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SarifSuppression>,
+    properties: ResultProperties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u64,
+    start_column: u64,
+    end_line: u64,
+    end_column: u64,
+}
+
+#[derive(Serialize)]
+struct SarifSuppression {
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
+}
+
+#[derive(Serialize)]
+struct ResultProperties {
+    provider: String,
+    redacted: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none", rename = "verificationReason")]
+    verification_reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<String>,
+}
+
+/// One run: every rule, and a result for each finding of `report`.
+pub fn render(report: &Report, rules: &[Rule], show_secrets: bool) -> Rendered {
+    let mut warnings = Vec::new();
+    let index: BTreeMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id(), i)).collect();
+    let mut results: Vec<SarifResult> = report
+        .findings
+        .iter()
+        .filter_map(|f| {
+            let rule_index = *index.get(f.rule_id.as_str())?;
+            Some(result(f, rule_index, &rules[rule_index], show_secrets))
+        })
+        .collect();
+    if results.len() > MAX_RESULTS {
+        warnings.push(format!(
+            "SARIF: {} results is over GitHub's limit of {MAX_RESULTS} per run; the first {MAX_RESULTS} are written",
+            results.len()
+        ));
+        // Blocking results first, so that truncation drops suppressed ones.
+        results.sort_by_key(|r| !r.suppressions.is_empty());
+        results.truncate(MAX_RESULTS);
+        results.sort_by_key(location_key);
+    }
+    let notifications = report
+        .warnings
+        .iter()
+        .map(|w| Notification {
+            level: "warning",
+            message: Text {
+                text: w.to_string(),
+            },
+        })
+        .collect();
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "keyward",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: INFORMATION_URI,
+                    rules: rules.iter().map(descriptor).collect(),
+                },
+            },
+            invocations: vec![Invocation {
+                execution_successful: true,
+                tool_execution_notifications: notifications,
+            }],
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    };
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    Rendered { text, warnings }
+}
+
+fn location_key(r: &SarifResult) -> (String, u64, u64, String) {
+    let l = &r.locations[0].physical_location;
+    (
+        l.artifact_location.uri.clone(),
+        l.region.start_line,
+        l.region.start_column,
+        r.rule_id.clone(),
+    )
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+fn descriptor(rule: &Rule) -> RuleDescriptor<'_> {
+    let mut tags = vec!["security".to_string(), "secret".to_string()];
+    tags.push(rule.def.provider.clone());
+    RuleDescriptor {
+        id: rule.id(),
+        name: pascal_case(rule.id()),
+        short_description: Text {
+            text: rule.name().to_string(),
+        },
+        full_description: Text {
+            text: rule.def.description.clone(),
+        },
+        help: Help {
+            text: rule.help_text(),
+            markdown: rule.help_markdown(),
+        },
+        help_uri: rule.def.rotate.as_deref(),
+        default_configuration: Configuration {
+            level: level(rule.def.severity),
+        },
+        properties: RuleProperties {
+            tags,
+            precision: rule.def.precision.as_str(),
+            security_severity: rule.def.severity.security_severity(),
+        },
+    }
+}
+
+fn result(f: &Finding, rule_index: usize, rule: &Rule, show_secrets: bool) -> SarifResult {
+    let level = match f.verification.as_ref().map(|v| v.status) {
+        Some(Status::Live | Status::LiveRestricted) => "error",
+        Some(Status::Invalid) => "note",
+        _ => level(rule.def.severity),
+    };
+    let mut message = format!("{} {} found", rule.name(), f.display_secret(show_secrets));
+    if let Some(commit) = &f.commit {
+        message.push_str(&format!(" in commit {}", short_commit(commit)));
+    }
+    match f.verification.as_ref().map(|v| v.status) {
+        Some(Status::Live) => message.push_str(": verified live, rotate it now"),
+        Some(Status::LiveRestricted) => {
+            message.push_str(": verified real (the provider refused a permission), rotate it")
+        }
+        Some(Status::Invalid) => message.push_str(": the provider says it is invalid or revoked"),
+        Some(Status::Unknown) => {
+            let label = f
+                .verification
+                .as_ref()
+                .map(|v| v.label())
+                .unwrap_or_default();
+            message.push_str(&format!(": verification {label}"));
+        }
+        None => message.push('.'),
+    }
+    let suppressions = f
+        .suppression
+        .iter()
+        .map(|s| SarifSuppression {
+            kind: if s.is_in_source() {
+                "inSource"
+            } else {
+                "external"
+            },
+            status: "accepted",
+            justification: s.reason(),
+        })
+        .collect();
+    SarifResult {
+        rule_id: f.rule_id.clone(),
+        rule_index,
+        level,
+        message: Text { text: message },
+        locations: vec![Location {
+            physical_location: PhysicalLocation {
+                artifact_location: artifact_location(&f.path.to_string_lossy()),
+                region: Region {
+                    start_line: f.span.line,
+                    start_column: f.span.column,
+                    end_line: f.span.end_line,
+                    end_column: f.span.end_column,
+                },
+            },
+        }],
+        partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, f.fingerprint.clone())]),
+        suppressions,
+        properties: ResultProperties {
+            provider: f.provider.clone(),
+            redacted: f.redacted.clone(),
+            commit: f.commit.clone(),
+            verification: f.verification.as_ref().map(|v| v.status.as_str()),
+            verification_reason: f
+                .verification
+                .as_ref()
+                .and_then(|v| v.reason)
+                .map(|r| r.as_str()),
+            secret: show_secrets.then(|| f.secret.expose().to_string()),
+        },
+    }
+}
+
+/// `anthropic-api-key` → `AnthropicApiKey`.
+fn pascal_case(id: &str) -> String {
+    id.split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// Paths under the scanned root are relative to `%SRCROOT%`; a file named
+/// outside it gets an absolute `file://` URI.
+fn artifact_location(path: &str) -> ArtifactLocation {
+    if path.starts_with('/') {
+        ArtifactLocation {
+            uri: format!("file://{}", uri_escape(path)),
+            uri_base_id: None,
+        }
+    } else {
+        ArtifactLocation {
+            uri: uri_escape(path),
+            uri_base_id: Some("%SRCROOT%"),
+        }
+    }
+}
+
+/// A relative URI reference: forward slashes, and percent-escapes for what
+/// a URI cannot hold as is.
+fn uri_escape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -1,0 +1,106 @@
+//! What reaches the terminal and the file system: colour, stderr lines,
+//! report files. Every byte keyward writes goes through here.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use clap::ValueEnum;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// Whether text written to standard output (or to a file, when
+    /// `to_file`) gets colour. `auto` follows the terminal, `NO_COLOR` and
+    /// `CLICOLOR_FORCE`, as anstream reads them.
+    pub fn enabled(self, to_file: bool) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto if to_file => false,
+            Color::Auto => !matches!(
+                anstream::AutoStream::choice(&std::io::stdout()),
+                anstream::ColorChoice::Never
+            ),
+        }
+    }
+}
+
+/// `keyward: error: …` with the whole cause chain, once.
+pub fn error(e: &anyhow::Error) {
+    let _ = writeln!(std::io::stderr().lock(), "keyward: error: {e:#}");
+}
+
+/// `keyward: warning: …` for each distinct warning, in order.
+pub fn warnings<'a>(warnings: impl IntoIterator<Item = &'a str>) {
+    let mut seen = std::collections::HashSet::new();
+    let mut stderr = std::io::stderr().lock();
+    for warning in warnings {
+        if seen.insert(warning) {
+            let _ = writeln!(stderr, "keyward: warning: {warning}");
+        }
+    }
+}
+
+/// A line for a human on stderr, prefixed `keyward: `.
+pub fn note(text: &str) {
+    stderr(&format!("keyward: {text}"));
+}
+
+/// Text for a human on stderr, as it is.
+pub fn stderr(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+/// Standard output. A closed pipe (`keyward scan | head`) ends output
+/// quietly, as ripgrep does.
+pub fn stdout(text: &str) -> Result<()> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write to standard output")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Write a whole file.
+pub fn write_file(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Append to a file the runner reads (`GITHUB_OUTPUT`, the job summary).
+pub fn append_file(path: &Path, text: &str) -> Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `1 file`, `2 files`.
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
