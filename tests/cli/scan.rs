@@ -465,7 +465,10 @@ fn a_custom_rule_naming_an_unknown_verifier_is_refused() {
 fn clicolor_force_colours_and_no_color_wins_over_auto() {
     let tree = Tree::new();
     tree.write("a.txt", replicate_token());
-    let forced = run(tree.keyward().args(["scan", "."]).env("CLICOLOR_FORCE", "1"));
+    let forced = run(tree
+        .keyward()
+        .args(["scan", "."])
+        .env("CLICOLOR_FORCE", "1"));
     assert!(forced.stdout.contains("\x1b["), "{:?}", forced.stdout);
     let never = run(tree
         .keyward()
