@@ -55,6 +55,54 @@ fn every_rule_finds_its_generated_examples_and_no_negative() {
     }
 }
 
+/// A checksummed format's example with one body character changed fails
+/// its checksum, and must not be reported.
+#[test]
+fn every_checksummed_rule_refuses_a_broken_checksum() {
+    let detector = detector();
+    let mut rng = Rng::fresh();
+    let checksummed: Vec<_> = builtin_defs()
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.validate.checksum.is_some())
+        .collect();
+    assert!(!checksummed.is_empty());
+    for def in checksummed {
+        for _ in 0..50 {
+            let secret = def.example_secret(&mut rng).unwrap();
+            let keyword = def
+                .keywords
+                .iter()
+                .filter(|k| secret.starts_with(k.as_str()))
+                .max_by_key(|k| k.len())
+                .unwrap();
+            // Swap the first body character for another of the same class.
+            let mut broken = secret.clone().into_bytes();
+            let at = keyword.len();
+            broken[at] = match broken[at] {
+                b'0'..=b'8' | b'a'..=b'y' | b'A'..=b'Y' => broken[at] + 1,
+                b'9' => b'0',
+                b'z' => b'a',
+                b'Z' => b'A',
+                other => other,
+            };
+            let text = format!("value = \"{}\"\n", String::from_utf8(broken).unwrap());
+            assert!(
+                scan(detector, text.as_bytes()).is_empty(),
+                "{}: a broken checksum was reported: {text:?}",
+                def.id
+            );
+            let good = format!("value = \"{secret}\"\n");
+            assert_eq!(
+                scan(detector, good.as_bytes()).len(),
+                1,
+                "{}: {good:?}",
+                def.id
+            );
+        }
+    }
+}
+
 #[test]
 fn a_keyword_without_a_key_costs_nothing_and_finds_nothing() {
     let detector = detector();
@@ -101,4 +149,56 @@ proptest! {
         prop_assert_eq!(hit.span.column, 1);
         prop_assert_eq!(hit.span.end_column, 41);
     }
+}
+
+/// A format whose literal sits inside it (`<digits>:AA<body>`) is found
+/// with a lookbehind, wherever the stream's chunks fall.
+#[test]
+fn a_lookbehind_rule_finds_keys_that_start_before_their_keyword() {
+    let def: keyward_engine::rules::RuleDef = toml::from_str(
+        r#"
+id = "inner-literal"
+provider = "test"
+description = "digits, then :AA, then a body"
+regex = '[0-9]{8,10}:AA[A-Za-z0-9_-]{33}'
+keywords = [":AA"]
+lookbehind = 11
+"#,
+    )
+    .unwrap();
+    let detector = Detector::new(
+        compile_rules(
+            vec![(def, None)],
+            &[],
+            &["anthropic-api", "anthropic-admin", "replicate"],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut rng = Rng::fresh();
+    let body: String = (0..33)
+        .map(|_| {
+            b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                [(rng.next_u64() % 62) as usize] as char
+        })
+        .collect();
+    let id: String = (0..9)
+        .map(|_| char::from(b'0' + (rng.next_u64() % 10) as u8))
+        .collect();
+    let token = format!("{id}:AA{body}");
+    let text = format!("x\nbot = \"{token}\"\n");
+    let found = scan(&detector, text.as_bytes());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].secret, token);
+    assert_eq!((found[0].span.line, found[0].span.column), (2, 8));
+    // Eleven digits: the id is glued inside a longer number.
+    assert!(scan(&detector, format!("99{token}").as_bytes()).is_empty());
+    // Its keyword just past an 8 MiB chunk edge, its digits before it.
+    let chunk = keyward_engine::detect::CHUNK_SIZE - keyward_engine::rules::MAX_MATCH_LEN;
+    let mut big = vec![b' '; chunk - 5];
+    big.extend_from_slice(token.as_bytes());
+    big.extend_from_slice(&vec![b' '; 9 << 20]);
+    let found = scan(&detector, &big);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].span.column as usize, chunk - 4);
 }

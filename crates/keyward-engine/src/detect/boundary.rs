@@ -2,11 +2,18 @@
 
 use crate::rules::ByteSet;
 
-/// Whether a secret at `buf[start..end]` stands on its own.
-pub(crate) fn stands_alone(buf: &[u8], start: usize, end: usize, class: &ByteSet) -> bool {
-    let left = start == 0 || !class.contains(buf[start - 1]) || after_percent_escape(buf, start);
-    let right = end >= buf.len() || !class.contains(buf[end]);
-    left && right
+/// Whether a secret at `buf[start..end]` stands on its own: the byte
+/// before it is not in `left`, and the byte after it not in `right`.
+pub(crate) fn stands_alone(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    left: &ByteSet,
+    right: &ByteSet,
+) -> bool {
+    let left_ok = start == 0 || !left.contains(buf[start - 1]) || after_percent_escape(buf, start);
+    let right_ok = end >= buf.len() || !right.contains(buf[end]);
+    left_ok && right_ok
 }
 
 /// A percent-escape (`key%3Dr8_…` in a URL) delimits a token like the
@@ -26,7 +33,7 @@ mod tests {
     fn glued_tokens_are_refused_and_delimited_ones_accepted() {
         let class = ByteSet::parse("A-Za-z0-9_-").unwrap();
         let check = |text: &str, start: usize, end: usize| {
-            stands_alone(text.as_bytes(), start, end, &class)
+            stands_alone(text.as_bytes(), start, end, &class, &class)
         };
         assert!(check("x=KEY;", 2, 5));
         assert!(check("KEY", 0, 3));

@@ -104,19 +104,32 @@ impl Detector {
 
     fn try_rule(&self, index: usize, buf: &[u8], at: usize, keyword_len: usize) -> Option<Hit> {
         let rule = &self.rules[index];
-        let window = &buf[at..(at + MAX_MATCH_LEN).min(buf.len())];
-        let (start, end) = match rule.secret_group {
-            None => {
-                let m = rule.anchored.find(window)?;
-                (at + m.start(), at + m.end())
-            }
-            Some(group) => {
-                let caps = rule.anchored.captures(window)?;
-                let m = caps.get(group)?;
-                (at + m.start(), at + m.end())
-            }
+        let (start, end) = if rule.lookbehind == 0 {
+            let window = &buf[at..(at + MAX_MATCH_LEN).min(buf.len())];
+            let m = match rule.secret_group {
+                None => rule.pattern.find(window)?,
+                Some(group) => rule.pattern.captures(window)?.get(group)?,
+            };
+            (at + m.start(), at + m.end())
+        } else {
+            // The first match that holds the keyword.
+            let from = at.saturating_sub(rule.lookbehind);
+            let window = &buf[from..(at + MAX_MATCH_LEN).min(buf.len())];
+            let keyword = (at - from)..(at - from + keyword_len);
+            let caps = rule
+                .pattern
+                .captures_iter(window)
+                .map_while(|c| {
+                    c.get(0)
+                        .filter(|m| m.start() <= keyword.start)
+                        .map(|m| (m, c))
+                })
+                .find(|(m, _)| m.end() >= keyword.end)?
+                .1;
+            let m = caps.get(rule.secret_group.unwrap_or(0))?;
+            (from + m.start(), from + m.end())
         };
-        if !boundary::stands_alone(buf, start, end, &rule.boundary) {
+        if !boundary::stands_alone(buf, start, end, &rule.boundary_left, &rule.boundary_right) {
             return None;
         }
         let keyword_len = if start == at { keyword_len } else { 0 };
@@ -133,17 +146,27 @@ impl Detector {
     pub fn check_key(&self, key: &[u8]) -> KeyCheck {
         let mut first_reject = None;
         for (index, rule) in self.rules.iter().enumerate() {
+            // A rule with a lookbehind has its keyword inside the key.
+            let holds = |k: &&String| match rule.lookbehind {
+                0 => key.starts_with(k.as_bytes()),
+                _ => memchr::memmem::find(key, k.as_bytes()).is_some(),
+            };
             let Some(keyword) = rule
                 .def
                 .keywords
                 .iter()
-                .filter(|k| key.starts_with(k.as_bytes()))
+                .filter(holds)
                 .max_by_key(|k| k.len())
             else {
                 continue;
             };
+            let keyword_len = if key.starts_with(keyword.as_bytes()) {
+                keyword.len()
+            } else {
+                0
+            };
             let whole = rule
-                .anchored
+                .pattern
                 .captures(key)
                 .and_then(|caps| caps.get(rule.secret_group.unwrap_or(0)))
                 .is_some_and(|m| m.start() == 0 && m.end() == key.len());
@@ -153,7 +176,7 @@ impl Detector {
                     expected,
                 }),
                 _ if !whole => Err(Reject::Shape),
-                _ => validate::check(rule, key, keyword.len()),
+                _ => validate::check(rule, key, keyword_len),
             };
             match verdict {
                 Ok(()) => return KeyCheck::Valid(index),

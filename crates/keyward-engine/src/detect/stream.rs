@@ -4,7 +4,7 @@
 use std::io::{self, Read};
 
 use super::{Detector, Hit, Match, Span};
-use crate::rules::MAX_MATCH_LEN;
+use crate::rules::{MAX_LOOKBEHIND, MAX_MATCH_LEN};
 
 /// Bytes read per chunk. Memory per scanning thread stays near this.
 pub const CHUNK_SIZE: usize = 8 << 20;
@@ -43,11 +43,13 @@ impl Detector {
             if eof {
                 return Ok(bytes);
             }
-            // Keep one byte before the carried region: it decides a boundary.
-            let keep_from = until - 1;
+            // Keep the bytes before the carried region that a boundary or a
+            // lookbehind reads.
+            let context = MAX_LOOKBEHIND + 1;
+            let keep_from = until - context;
             lines.rebase(buf, keep_from);
             buf.drain(..keep_from);
-            from = 1;
+            from = context;
         }
     }
 

@@ -18,6 +18,7 @@ pub enum Reject {
     Suffix(String),
     Alphabet(char),
     Placeholder,
+    Checksum,
     Entropy {
         got: f64,
         min: f64,
@@ -34,6 +35,9 @@ impl fmt::Display for Reject {
             Reject::Suffix(suffix) => write!(f, "it does not end with {suffix:?}"),
             Reject::Alphabet(c) => write!(f, "it holds {c:?}, which the format never uses"),
             Reject::Placeholder => f.write_str("it is a placeholder, not a key"),
+            Reject::Checksum => {
+                f.write_str("its checksum does not match: a typo, a fake or a fragment")
+            }
             Reject::Entropy { got, min } => write!(
                 f,
                 "it is too regular to be random ({got:.2} bits per character, at least {min:.2} expected)"
@@ -65,6 +69,11 @@ pub fn check(rule: &Rule, secret: &[u8], keyword_len: usize) -> Result<(), Rejec
         && let Some(bad) = body.iter().find(|b| !alphabet.contains(**b))
     {
         return Err(Reject::Alphabet(char::from(*bad)));
+    }
+    if let Some(checksum) = v.checksum
+        && !checksum.verify(body)
+    {
+        return Err(Reject::Checksum);
     }
     if v.placeholder.unwrap_or(true) && looks_like_placeholder(body) {
         return Err(Reject::Placeholder);

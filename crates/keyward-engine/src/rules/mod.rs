@@ -1,6 +1,7 @@
 //! The rule catalog: rule definitions as data, and their compiled form.
 
 mod byteset;
+mod checksum;
 mod template;
 
 use std::collections::HashSet;
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 
 pub use byteset::ByteSet;
+pub use checksum::Checksum;
 pub use template::{Rng, expand_example};
 
 mod catalog {
@@ -20,6 +22,9 @@ mod catalog {
 /// Longest secret a rule may match, in bytes. It bounds the regex window
 /// around each prefilter hit and the overlap between chunks of a large file.
 pub const MAX_MATCH_LEN: usize = 8192;
+
+/// Most bytes a match may start before its keyword (`lookbehind`).
+pub const MAX_LOOKBEHIND: usize = 256;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -79,8 +84,14 @@ pub struct Validate {
     pub alphabet: Option<String>,
     pub suffix: Option<String>,
     pub min_entropy: Option<f64>,
+    /// Token characters that may not touch the secret on either side.
     pub boundary: Option<String>,
+    /// Overrides `boundary` before the secret.
+    pub boundary_left: Option<String>,
+    /// Overrides `boundary` after the secret.
+    pub boundary_right: Option<String>,
     pub placeholder: Option<bool>,
+    pub checksum: Option<Checksum>,
 }
 
 /// One rule as written in a catalog file or a user's `keyward.toml`.
@@ -93,6 +104,10 @@ pub struct RuleDef {
     pub description: String,
     pub regex: String,
     pub keywords: Vec<String>,
+    /// For formats whose distinctive literal is not at their start (a
+    /// Telegram bot token's `:AA`): the match may start up to this many
+    /// bytes before the keyword, and must contain it.
+    pub lookbehind: Option<usize>,
     #[serde(default = "default_severity")]
     pub severity: Severity,
     #[serde(default = "default_precision")]
@@ -103,6 +118,10 @@ pub struct RuleDef {
     pub example: Option<String>,
     #[serde(default)]
     pub negatives: Vec<String>,
+    /// Public sources of the format: the provider's documentation, its
+    /// changelog, or a well-established peer rule.
+    #[serde(default)]
+    pub references: Vec<String>,
     #[serde(default)]
     pub validate: Validate,
 }
@@ -128,11 +147,14 @@ const DEFAULT_BOUNDARY: &str = "A-Za-z0-9_-";
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub def: RuleDef,
-    /// `^(?:regex)`: it runs at each prefilter hit.
-    pub anchored: Regex,
+    /// `^(?:regex)` at each prefilter hit; without `^` for a rule with a
+    /// lookbehind, which runs from that many bytes before the hit.
+    pub pattern: Regex,
+    pub lookbehind: usize,
     pub secret_group: Option<usize>,
     pub alphabet: Option<ByteSet>,
-    pub boundary: ByteSet,
+    pub boundary_left: ByteSet,
+    pub boundary_right: ByteSet,
     pub builtin: bool,
 }
 
@@ -159,11 +181,19 @@ impl Rule {
                 def.id
             ));
         }
-        let anchored = regex::bytes::RegexBuilder::new(&format!("^(?:{})", def.regex))
+        let lookbehind = def.lookbehind.unwrap_or(0);
+        if lookbehind > MAX_LOOKBEHIND {
+            return Err(format!(
+                "rule {:?}: lookbehind is at most {MAX_LOOKBEHIND} bytes",
+                def.id
+            ));
+        }
+        let anchor = if lookbehind == 0 { "^" } else { "" };
+        let pattern = regex::bytes::RegexBuilder::new(&format!("{anchor}(?:{})", def.regex))
             .size_limit(1 << 22)
             .build()
             .map_err(|e| format!("rule {:?} has a bad regex: {e}", def.id))?;
-        let secret_group = anchored
+        let secret_group = pattern
             .capture_names()
             .position(|name| name == Some("secret"));
         let alphabet = def
@@ -173,14 +203,21 @@ impl Rule {
             .map(ByteSet::parse)
             .transpose()
             .map_err(|e| format!("rule {:?}: {e}", def.id))?;
-        let boundary = ByteSet::parse(def.validate.boundary.as_deref().unwrap_or(DEFAULT_BOUNDARY))
-            .map_err(|e| format!("rule {:?}: {e}", def.id))?;
+        let both = def.validate.boundary.as_deref().unwrap_or(DEFAULT_BOUNDARY);
+        let side = |class: &Option<String>| {
+            ByteSet::parse(class.as_deref().unwrap_or(both))
+                .map_err(|e| format!("rule {:?}: {e}", def.id))
+        };
+        let boundary_left = side(&def.validate.boundary_left)?;
+        let boundary_right = side(&def.validate.boundary_right)?;
         Ok(Rule {
             def,
-            anchored,
+            pattern,
+            lookbehind,
             secret_group,
             alphabet,
-            boundary,
+            boundary_left,
+            boundary_right,
             builtin,
         })
     }
@@ -220,9 +257,22 @@ fn is_kebab_case(id: &str) -> bool {
 }
 
 impl RuleDef {
-    /// A fresh example secret, from the rule's `example` template.
+    /// A fresh example secret, from the rule's `example` template, with a
+    /// valid checksum where the format has one. For a rule with a `secret`
+    /// group the example is the whole match, context included.
     pub fn example_secret(&self, rng: &mut Rng) -> Option<String> {
-        expand_example(self.example.as_deref()?, rng).ok()
+        let text = expand_example(self.example.as_deref()?, rng).ok()?;
+        let Some(checksum) = self.validate.checksum else {
+            return Some(text);
+        };
+        let keyword = self
+            .keywords
+            .iter()
+            .filter(|k| text.starts_with(k.as_str()))
+            .max_by_key(|k| k.len())?;
+        let suffix = self.validate.suffix.as_deref().unwrap_or("");
+        let body = text.get(keyword.len()..text.len().checked_sub(suffix.len())?)?;
+        Some(format!("{keyword}{}{suffix}", checksum.fix(body)))
     }
 }
 
@@ -306,7 +356,22 @@ mod tests {
         ] {
             assert!(ids.contains(id), "{id} missing");
         }
-        assert!(rules.iter().all(|r| r.def.example.is_some()));
+        for rule in &rules {
+            assert!(rule.def.example.is_some(), "{} has no example", rule.id());
+            assert!(
+                rule.def
+                    .references
+                    .iter()
+                    .any(|r| r.starts_with("https://")),
+                "{} names no public source of its format",
+                rule.id()
+            );
+            assert!(
+                rule.def.keywords.iter().all(|k| k.len() >= 3),
+                "{}: keywords of fewer than 3 bytes swamp the prefilter",
+                rule.id()
+            );
+        }
     }
 
     #[test]
