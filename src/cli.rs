@@ -138,8 +138,10 @@ pub struct CommonArgs {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or directories to scan; `-` reads standard input.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Files or directories to scan (default: the current directory); `-`
+    /// reads standard input. With --staged or --git: the repository that
+    /// holds them, limited to the files under them.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// Report format: text, json, sarif (code scanning) or github

@@ -61,6 +61,10 @@ impl Progress for Bar {
         self.bar.set_position(0);
     }
 
+    fn more(&self, items: u64) {
+        self.bar.inc_length(items);
+    }
+
     fn advance(&self, bytes: u64) {
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
         self.bar.inc(1);

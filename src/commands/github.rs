@@ -51,6 +51,7 @@ pub fn run(args: GithubArgs) -> Result<ExitCode> {
                 Box::new(History {
                     dir: root.clone(),
                     range,
+                    paths: Vec::new(),
                 }),
                 root,
                 what,
@@ -91,5 +92,9 @@ pub fn run(args: GithubArgs) -> Result<ExitCode> {
         term::append_file(Path::new(&path), &outputs(&result.report, &sarif_file))?;
     }
     term::note(&result.summary());
+    if let Some(why) = &result.report.incomplete {
+        term::error(&anyhow::anyhow!("{why}"));
+        return Ok(ExitCode::from(2));
+    }
     Ok(exit_code(result.blocking()))
 }

@@ -66,6 +66,12 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
             term::stderr(HOW_TO_FIX);
         }
     }
+    // Fail closed: what was found is reported, but a scan that could not
+    // see everything it was asked to check is no pass.
+    if let Some(why) = &scanned.report.incomplete {
+        term::error(&anyhow::anyhow!("{why}"));
+        return Ok(ExitCode::from(2));
+    }
     Ok(exit_code(blocking))
 }
 
@@ -73,38 +79,81 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
 fn source(args: &ScanArgs) -> Result<(Box<dyn Source>, PathBuf)> {
     let common: &CommonArgs = &args.common;
     if args.staged || args.git.is_some() {
-        let root = Git::discover(Path::new("."))?.dir().to_path_buf();
-        let source: Box<dyn Source> = match &args.git {
-            Some(_) if args.all => Box::new(History {
-                dir: root.clone(),
-                range: Range::All,
-            }),
-            Some(range) => Box::new(History {
-                dir: root.clone(),
-                range: Range::Revisions(range.clone()),
-            }),
-            None => Box::new(Index { dir: root.clone() }),
-        };
-        return Ok((source, root));
+        return git_source(args);
     }
-    if args.paths.len() == 1 && args.paths[0] == Path::new("-") {
+    let paths = match args.paths.as_slice() {
+        [] => vec![PathBuf::from(".")],
+        paths => paths.to_vec(),
+    };
+    if paths.len() == 1 && paths[0] == Path::new("-") {
         let reader = Reader {
             name: FilePath::from_bytes(b"<stdin>".to_vec()),
             reader: Box::new(std::io::stdin()),
         };
         return Ok((Box::new(reader), PathBuf::from(".")));
     }
-    if args.paths.iter().any(|p| p == Path::new("-")) {
+    if paths.iter().any(|p| p == Path::new("-")) {
         anyhow::bail!("`-` (stdin) cannot be combined with other paths");
     }
-    let root = match args.paths.as_slice() {
+    let root = match paths.as_slice() {
         [dir] if dir.is_dir() => dir.clone(),
         _ => PathBuf::from("."),
     };
     let files = Files {
-        paths: args.paths.clone(),
+        paths,
         root: root.clone(),
         options: walk_options(common),
     };
     Ok((Box::new(files), root))
+}
+
+/// `--staged` or `--git`: the paths choose the repository (the current
+/// directory's without any) and limit the scan to the files under them.
+/// `--git` takes an optional value, so `--git .` or `--git src/` gives a
+/// path, not a revision: a value that exists on disk and names no commit is
+/// a path.
+fn git_source(args: &ScanArgs) -> Result<(Box<dyn Source>, PathBuf)> {
+    if args.paths.iter().any(|p| p == Path::new("-")) {
+        anyhow::bail!("`-` (stdin) cannot be combined with --staged or --git");
+    }
+    let mut paths = args.paths.clone();
+    let mut range = args.git.clone();
+    // HEAD, the default, is always the revision.
+    if let Some(value) = &args.git
+        && value != "HEAD"
+        && Path::new(value).exists()
+    {
+        let here = Git::discover(Path::new(".")).ok();
+        if here.as_ref().and_then(|g| g.commit(value)).is_some() {
+            anyhow::bail!(
+                "`{value}` is both a revision and a path: give the range first and the path after it (`--git {value} PATH`, or `--git HEAD {value}`)"
+            );
+        }
+        paths.insert(0, PathBuf::from(value));
+        range = Some("HEAD".to_string());
+    }
+    let (git, limits) = Git::for_paths(&paths)?;
+    let root = git.dir().to_path_buf();
+    let source: Box<dyn Source> = match range {
+        Some(range) if args.all => {
+            if range != "HEAD" {
+                anyhow::bail!("--all scans every ref: drop the range `{range}`");
+            }
+            Box::new(History {
+                dir: root.clone(),
+                range: Range::All,
+                paths: limits,
+            })
+        }
+        Some(range) => Box::new(History {
+            dir: root.clone(),
+            range: Range::Revisions(range),
+            paths: limits,
+        }),
+        None => Box::new(Index {
+            dir: root.clone(),
+            paths: limits,
+        }),
+    };
+    Ok((source, root))
 }

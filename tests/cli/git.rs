@@ -181,7 +181,9 @@ fn history_in_a_shallow_clone_scans_what_is_there() {
             .current_dir(clone.path().join("c"))
             .args(["scan", "--git", "HEAD~1..HEAD"]));
     assert_eq!(bad.code, 2);
-    assert!(bad.stderr.contains("git"), "{}", bad.stderr);
+    // It says why: the commit is beyond the shallow boundary.
+    assert!(bad.stderr.contains("shallow clone"), "{}", bad.stderr);
+    assert!(bad.stderr.contains("--deepen"), "{}", bad.stderr);
 }
 
 #[test]
@@ -210,4 +212,348 @@ fn history_with_a_submodule_is_scanned_without_it() {
         .map(|f| f.split(' ').nth(1).unwrap().to_string())
         .collect();
     assert_eq!(paths, vec!["k.txt:1"]);
+}
+
+/// `--git RANGE --format json` with more arguments after it.
+fn scan_git(tree: &Tree, args: &[&str]) -> Output {
+    let mut all = vec!["scan", "--format", "json", "--git"];
+    all.extend_from_slice(args);
+    run(tree.keyward().args(&all))
+}
+
+/// An executable shell script at `path`.
+fn script(path: &std::path::Path, body: &str) {
+    std::fs::write(path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+#[test]
+fn history_finds_a_key_that_only_a_merge_resolution_adds() {
+    let tree = Tree::git();
+    tree.write("a.txt", "start\n");
+    let base = tree.commit("init");
+    tree.run_git(&["checkout", "-q", "-b", "side"]);
+    tree.write("b.txt", "side\n");
+    tree.commit("side work");
+    tree.run_git(&["checkout", "-q", "main"]);
+    tree.write("c.txt", "main\n");
+    tree.commit("main work");
+    // The merge commit's tree holds a file neither parent has.
+    tree.run_git(&["merge", "-q", "--no-commit", "--no-ff", "side"]);
+    tree.write("evil.txt", format!("{}\n", replicate_token()));
+    let merge = tree.commit("merge side");
+    let out = scan_since(&tree, &base);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(found(&out), vec![format!("{} evil.txt:1", &merge[..7])]);
+}
+
+#[test]
+fn history_reports_the_same_key_for_each_commit_that_adds_it() {
+    // Two branches each add the key (a cherry-pick): both commits leak it.
+    let tree = Tree::git();
+    tree.write("a.txt", "start\n");
+    let base = tree.commit("init");
+    let key = anthropic_key();
+    tree.run_git(&["checkout", "-q", "-b", "side"]);
+    tree.write("ci.yml", format!("key: {key}\n"));
+    let one = tree.commit("on side");
+    tree.run_git(&["checkout", "-q", "main"]);
+    tree.write("ci.yml", format!("key: {key}\n"));
+    let two = tree.commit("on main");
+    // A copy under another name is a new file that holds it.
+    tree.write("copy.yml", format!("key: {key}\n"));
+    let copy = tree.commit("copy");
+    let out = run(tree.keyward().args([
+        "scan",
+        "--git",
+        &format!("{base}..side"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(found(&out), vec![format!("{} ci.yml:1", &one[..7])]);
+    let out = scan_git(&tree, &["--all"]);
+    let mut got = found(&out);
+    got.sort();
+    let mut want = vec![
+        format!("{} ci.yml:1", &one[..7]),
+        format!("{} ci.yml:1", &two[..7]),
+        format!("{} copy.yml:1", &copy[..7]),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn history_scans_commit_messages() {
+    let tree = Tree::git();
+    tree.write("a.txt", "start\n");
+    let base = tree.commit("init");
+    tree.write("a.txt", "more\n");
+    let c = tree.commit(&format!(
+        "fix the build\n\nIt works with {} here.\n",
+        replicate_token()
+    ));
+    let out = scan_since(&tree, &base);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(found(&out), vec![format!("{} <commit message>:3", &c[..7])]);
+    let finding = &out.json()[0];
+    assert_eq!(finding["path"], "<commit message>");
+    assert_eq!(finding["commit"], c.as_str());
+
+    // SARIF needs a location: the same pseudo-path, relative to the root.
+    let sarif = run(tree.keyward().args([
+        "scan",
+        "--git",
+        &format!("{base}..HEAD"),
+        "--format",
+        "sarif",
+    ]));
+    let sarif = sarif.json();
+    crate::sarif::assert_valid(&sarif);
+    let result = &sarif["runs"][0]["results"][0];
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "%3Ccommit%20message%3E"
+    );
+    assert_eq!(location["region"]["startLine"], 3);
+    assert_eq!(result["properties"]["commit"], c.as_str());
+
+    // A scan limited to paths is about files: messages are not in them.
+    let limited = scan_git(&tree, &[&format!("{base}..HEAD"), "a.txt"]);
+    assert_eq!(limited.code, 0, "{}", limited.all());
+}
+
+#[test]
+fn history_ignores_log_config_that_would_hide_or_move_findings() {
+    let tree = Tree::git();
+    tree.write("root.txt", format!("{}\n", replicate_token()));
+    let root = tree.commit("root");
+    // log.showRoot=false hides the root commit's files from `git log`.
+    tree.run_git(&["config", "log.showRoot", "false"]);
+    let out = scan_git(&tree, &["--all"]);
+    assert_eq!(found(&out), vec![format!("{} root.txt:1", &root[..7])]);
+
+    // log.showSignature=true runs the repository's gpg.program on every
+    // signed commit and prints its words into the log.
+    let marker = tree.join("gpg-ran");
+    let gpg = tree.join("fake-gpg.sh");
+    script(
+        &gpg,
+        &format!(
+            r#"for a in "$@"; do
+  if [ "$a" = "--verify" ]; then echo ran >> '{}'; echo "gpg: Good signature" >&2; exit 0; fi
+done
+cat >/dev/null
+echo "[GNUPG:] SIG_CREATED D 1 8 00 0 0 fake" >&2
+printf -- '-----BEGIN PGP SIGNATURE-----\n\nZmFrZQ==\n-----END PGP SIGNATURE-----\n'"#,
+            marker.display()
+        ),
+    );
+    tree.run_git(&["config", "gpg.program", &gpg.display().to_string()]);
+    tree.write("one.txt", format!("{}\n", anthropic_key()));
+    tree.run_git(&["add", "-A"]);
+    tree.run_git(&["commit", "-q", "-S", "-m", "signed one"]);
+    let one = tree.run_git(&["rev-parse", "HEAD"]);
+    tree.write("two.txt", "nothing\n");
+    tree.run_git(&["add", "-A"]);
+    tree.run_git(&["commit", "-q", "-S", "-m", "signed two"]);
+    tree.run_git(&["config", "log.showSignature", "true"]);
+    // The check can fail: plain git log runs the program.
+    tree.run_git(&["log", "-1", "--format=%H"]);
+    assert!(marker.exists(), "git log did not verify the signature");
+    std::fs::remove_file(&marker).unwrap();
+    let out = scan_git(&tree, &[&format!("{root}..HEAD")]);
+    assert_eq!(found(&out), vec![format!("{} one.txt:1", &one[..7])]);
+    assert!(!marker.exists(), "keyward ran gpg.program");
+}
+
+#[test]
+fn staged_runs_no_fsmonitor_hook() {
+    let tree = Tree::git();
+    tree.write("a.txt", "start\n");
+    tree.commit("init");
+    let marker = tree.join("hook-ran");
+    let hook = tree.join("fsmonitor.sh");
+    script(&hook, &format!("echo ran >> '{}'", marker.display()));
+    tree.run_git(&["config", "core.fsmonitor", &hook.display().to_string()]);
+    tree.write("k.txt", replicate_token());
+    tree.run_git(&["add", "k.txt"]);
+    // The check can fail: git diff --cached runs the hook.
+    tree.run_git(&["diff", "--cached", "--raw"]);
+    assert!(marker.exists(), "git did not run the fsmonitor hook");
+    std::fs::remove_file(&marker).unwrap();
+    let out = run(tree
+        .keyward()
+        .args(["scan", "--staged", "--format", "json"]));
+    assert_eq!(found(&out), vec!["- k.txt:1"]);
+    let out = scan_git(&tree, &["--all"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        !marker.exists(),
+        "keyward ran the repository's fsmonitor hook"
+    );
+}
+
+#[test]
+fn git_paths_choose_the_repository_and_limit_the_scan() {
+    let tree = Tree::git();
+    tree.write("config/app.env", format!("A={}\n", replicate_token()));
+    tree.write("src/main.py", format!("k = '{}'\n", anthropic_key()));
+    let first = tree.commit("two keys");
+    tree.write("config/db.env", format!("B={}\n", replicate_token()));
+    tree.write("src/other.py", format!("k = '{}'\n", anthropic_key()));
+    let second = tree.commit("two more");
+
+    // A range and a path: only the files under the path.
+    let out = scan_git(&tree, &["HEAD~1..HEAD", "config/"]);
+    assert_eq!(
+        found(&out),
+        vec![format!("{} config/db.env:1", &second[..7])]
+    );
+    let out = run(tree
+        .keyward()
+        .args(["scan", "--format", "json", "--staged", "config"]));
+    assert_eq!(out.code, 0, "{}", out.all());
+
+    // `--git .` in a subdirectory: `.` is that directory, not a revision.
+    let out = run(tree
+        .keyward()
+        .current_dir(tree.join("src"))
+        .args(["scan", "--format", "json", "--git", "."]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        found(&out),
+        vec![
+            format!("{} src/main.py:1", &first[..7]),
+            format!("{} src/other.py:1", &second[..7])
+        ]
+    );
+    // Without a path, the whole repository, wherever it is run from.
+    let out = run(tree
+        .keyward()
+        .current_dir(tree.join("src"))
+        .args(["scan", "--format", "json", "--git", "--all"]));
+    assert_eq!(found(&out).len(), 4, "{}", out.stdout);
+
+    // A path that history holds but the work tree no longer has.
+    tree.run_git(&["rm", "-q", "-r", "config"]);
+    tree.commit("drop config");
+    let out = scan_git(&tree, &["--all", "config"]);
+    assert_eq!(found(&out).len(), 2, "{}", out.all());
+
+    // Another repository, named by its path.
+    let other = Tree::git();
+    other.write("x.txt", replicate_token());
+    let x = other.commit("x");
+    let out = scan_git(&tree, &["--all", &other.path().display().to_string()]);
+    assert_eq!(found(&out), vec![format!("{} x.txt:1", &x[..7])]);
+    // A bare one too.
+    let bare = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("git")
+        .args(["clone", "-q", "--bare"])
+        .arg(other.path())
+        .arg(bare.path().join("x.git"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = scan_git(
+        &tree,
+        &["--all", &bare.path().join("x.git").display().to_string()],
+    );
+    assert_eq!(found(&out), vec![format!("{} x.txt:1", &x[..7])]);
+
+    // Paths in two repositories are an error, not a silent choice.
+    let out = scan_git(
+        &tree,
+        &["--all", "src", &other.path().display().to_string()],
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("different repositories"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn history_of_a_partial_clone_fails_closed_and_says_what_to_fetch() {
+    let src = Tree::git();
+    src.run_git(&["config", "uploadpack.allowFilter", "true"]);
+    src.run_git(&["config", "uploadpack.allowAnySHA1InWant", "true"]);
+    src.write("old.txt", format!("{}\n", replicate_token()));
+    let old = src.commit("a key");
+    src.remove("old.txt");
+    src.write("kept.txt", format!("{}\n", anthropic_key()));
+    let kept = src.commit("drop it, add another");
+    let dir = tempfile::tempdir().unwrap();
+    let clone = dir.path().join("c");
+    let status = std::process::Command::new("git")
+        .args(["clone", "-q", "--filter=blob:none"])
+        .arg(format!("file://{}", src.path().display()))
+        .arg(&clone)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let scan = || {
+        run(keyward()
+            .current_dir(&clone)
+            .args(["scan", "--git", "--all", "--format", "json"]))
+    };
+    let out = scan();
+    // What is here is reported; the scan still fails.
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert_eq!(found(&out), vec![format!("{} kept.txt:1", &kept[..7])]);
+    assert!(out.stderr.contains("partial clone"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("promisor remote `origin`"),
+        "{}",
+        out.stderr
+    );
+    // The command it gives brings what was missing.
+    let command = out
+        .stderr
+        .split('`')
+        .find(|part| part.starts_with("git -C") && part.contains(" fetch "))
+        .unwrap_or_else(|| panic!("no fetch command in {}", out.stderr));
+    let status = std::process::Command::new("sh")
+        .args(["-c", command])
+        .status()
+        .unwrap();
+    assert!(status.success(), "{command}");
+    let out = scan();
+    assert_eq!(out.code, 1, "{}", out.all());
+    let mut got = found(&out);
+    got.sort();
+    let mut want = vec![
+        format!("{} kept.txt:1", &kept[..7]),
+        format!("{} old.txt:1", &old[..7]),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn history_with_an_object_gone_from_a_full_clone_fails_closed() {
+    let tree = Tree::git();
+    tree.write("old.txt", format!("{}\n", replicate_token()));
+    tree.commit("a key");
+    let blob = tree.run_git(&["rev-parse", "HEAD:old.txt"]);
+    tree.remove("old.txt");
+    tree.commit("drop it");
+    std::fs::remove_file(tree.join(&format!(".git/objects/{}/{}", &blob[..2], &blob[2..])))
+        .unwrap();
+    let out = scan_git(&tree, &["--all"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains(&blob), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("missing from the object store"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("shallow"), "{}", out.stderr);
 }

@@ -16,7 +16,7 @@ fn schema_validator() -> jsonschema::Validator {
         .unwrap()
 }
 
-fn assert_valid(sarif: &Value) {
+pub fn assert_valid(sarif: &Value) {
     let validator = schema_validator();
     let errors: Vec<String> = validator
         .iter_errors(sarif)

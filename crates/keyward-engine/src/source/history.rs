@@ -1,14 +1,34 @@
-//! Git history (`--git`): the secrets each commit adds. Each distinct blob
-//! is scanned once.
+//! Git history (`--git`): the secrets each commit adds, in its files and in
+//! its message.
+//!
+//! The cost is close to reading each distinct blob once. One walk lists
+//! what every commit changes (`git log --raw` without rename detection: tree
+//! diffs only, and a merge's combined diff as one walk of all its parents'
+//! trees); it hands each blob id it has not seen to `git cat-file --batch`
+//! as it goes, while this thread scans the blobs that come back. Only the
+//! few blobs that hold a secret are looked at again: the commits that
+//! brought them are diffed with rename detection (`git diff-tree -M -c`,
+//! exactly as `git log -M -c` shows them) to tell a secret a commit adds
+//! from one it renamed or kept.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ffi::OsString;
+use std::io::BufRead;
 use std::path::PathBuf;
+use std::sync::mpsc;
 
 use super::{Progress, Report, Silent, Source};
-use crate::detect::Detector;
+use crate::detect::{Detector, Match};
 use crate::error::Error;
 use crate::finding::Origin;
-use crate::git::{Change, Git, NULL_SHA, parse_change};
+use crate::git::{
+    Change, Git, Objects, Requests, has_content, is_null, literal_pathspec, parse_change,
+    parse_header,
+};
+use crate::path::FilePath;
+
+/// The path that findings in a commit message carry.
+pub const COMMIT_MESSAGE: &str = "<commit message>";
 
 /// Which commits to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,151 +41,439 @@ pub enum Range {
 }
 
 pub struct History {
-    /// Any directory inside the work tree.
+    /// Any directory inside the work tree, or a bare repository.
     pub dir: PathBuf,
     pub range: Range,
+    /// Paths relative to the repository's top that limit the scan to the
+    /// files under them. Empty: every file, and the commit messages.
+    pub paths: Vec<PathBuf>,
 }
 
 impl Source for History {
     /// Report the secrets in a file's new blob that were not in the file's
-    /// blob before the commit.
+    /// blob before the commit, and those in each commit's message.
     fn scan(&mut self, detector: &Detector, progress: &dyn Progress) -> Result<Report, Error> {
         let git = Git::discover(&self.dir)?;
-        let mut args = vec![
-            "log",
-            "-z",
-            "--raw",
-            "--no-abbrev",
-            "-M",
-            "-c",
-            "--reverse",
-            "--format=%x01%H",
-        ];
-        match &self.range {
-            Range::All => args.push("--all"),
-            Range::Revisions(range) => {
-                args.push(range);
-                args.push("--");
+        let revs = match &self.range {
+            Range::All => "--all",
+            Range::Revisions(range) if range.starts_with('-') => {
+                return Err(Error::Git(format!("`{range}` is not a revision range")));
             }
-        }
-        let log = git.run(&args)?;
-        let items = parse_log(&log);
-        let changes = || {
-            items.iter().filter_map(|item| match item {
-                LogItem::Change(change) => change.has_content().then_some(change),
-                LogItem::Commit(_) => None,
-            })
+            Range::Revisions(range) => range.as_str(),
         };
+        let pathspecs: Vec<OsString> = self.paths.iter().map(|p| literal_pathspec(p)).collect();
+        let messages = pathspecs.is_empty();
         let mut report = Report::default();
-        // First every new blob, each once; then the blobs before the changes
-        // whose new blob holds a secret, to tell added secrets from old ones.
-        let mut seen = HashSet::new();
-        let new_shas: Vec<String> = changes()
-            .filter(|c| seen.insert(c.new_sha.clone()))
-            .map(|c| c.new_sha.clone())
-            .collect();
-        let mut found = super::scan_blobs(&git, detector, &new_shas, progress, &mut report)?;
-        let old_shas: Vec<String> = changes()
-            .filter(|c| found.contains_key(&c.new_sha))
-            .flat_map(|c| c.old_shas.iter())
-            .filter(|sha| *sha != NULL_SHA && seen.insert((*sha).clone()))
-            .cloned()
-            .collect();
-        found.extend(super::scan_blobs(
-            &git,
-            detector,
-            &old_shas,
-            &Silent,
-            &mut report,
-        )?);
+        let mut missing = Vec::new();
 
-        let mut commit = "";
-        for item in &items {
-            let change = match item {
-                LogItem::Commit(sha) => {
-                    commit = sha;
-                    report.stats.commits += 1;
+        let (walk, found) = walk_and_scan(
+            &git,
+            revs,
+            &pathspecs,
+            messages,
+            detector,
+            progress,
+            &mut report,
+            &mut missing,
+        )
+        .map_err(|e| git.explain_failure(e))?;
+        report.stats.commits = walk.commits.len() as u64;
+        report.merge(walk.messages);
+
+        // The commits that brought a blob with a secret, diffed as
+        // `git log -M -c` would show them.
+        let commits: BTreeSet<u32> = walk
+            .brought
+            .iter()
+            .filter(|(blob, _)| found.contains_key(blob))
+            .map(|(_, commit)| *commit)
+            .collect();
+        if !commits.is_empty() {
+            let input: String = commits
+                .iter()
+                .map(|c| walk.commits[*c as usize].hex() + "\n")
+                .collect();
+            let args = |renames: &str| -> Vec<OsString> {
+                let fixed = [
+                    "diff-tree",
+                    "--stdin",
+                    "-z",
+                    "-r",
+                    "--raw",
+                    "--no-abbrev",
+                    renames,
+                    "-l1000",
+                    "-c",
+                    "--root",
+                    "--no-ext-diff",
+                    "--no-textconv",
+                    "--no-color",
+                    "--",
+                ];
+                let fixed = fixed.iter().map(OsString::from);
+                fixed.chain(pathspecs.iter().cloned()).collect()
+            };
+            let out = match git.run_with_input(&args("-M"), input.clone().into_bytes()) {
+                Ok(out) => out,
+                // Rename detection reads blobs; without one of them, every
+                // add is an add (more findings, never fewer), and the scan
+                // fails closed.
+                Err(e) => {
+                    report.fail(format!(
+                        "rename detection could not read every blob it needs, so a renamed \
+                         secret may be reported as added ({e})"
+                    ));
+                    git.run_with_input(&args("--no-renames"), input.into_bytes())?
+                }
+            };
+            let changes = parse_diff_tree(&out);
+            let holds_secret = |sha: &str| {
+                Oid::parse(sha.as_bytes())
+                    .and_then(|id| walk.numbers.get(&id))
+                    .is_some_and(|n| found.contains_key(n))
+            };
+            // Blobs from before the range that a change replaced.
+            let mut seen = HashSet::new();
+            let unread: Vec<String> = changes
+                .iter()
+                .filter(|(_, c)| c.has_content() && holds_secret(&c.new_sha))
+                .flat_map(|(_, c)| c.old_shas.iter())
+                .filter(|sha| !is_null(sha))
+                .filter(|sha| {
+                    Oid::parse(sha.as_bytes()).is_none_or(|id| !walk.numbers.contains_key(&id))
+                })
+                .filter(|sha| seen.insert(sha.as_str()))
+                .cloned()
+                .collect();
+            let old =
+                super::scan_blobs(&git, detector, &unread, &Silent, &mut report, &mut missing)?;
+            let matches_of = |sha: &str| -> Option<&Vec<Match>> {
+                match Oid::parse(sha.as_bytes()).and_then(|id| walk.numbers.get(&id)) {
+                    Some(n) => found.get(n),
+                    None => old.get(sha),
+                }
+            };
+            for (commit, change) in &changes {
+                if !change.has_content() {
                     continue;
                 }
-                LogItem::Change(change) => change,
-            };
-            let Some(matches) = found.get(&change.new_sha) else {
-                continue;
-            };
-            if !change.has_content() {
-                continue;
+                let Some(matches) = matches_of(&change.new_sha) else {
+                    continue;
+                };
+                let before: HashSet<(usize, &str)> = change
+                    .old_shas
+                    .iter()
+                    .filter_map(|sha| matches_of(sha))
+                    .flatten()
+                    .map(|m| (m.rule, m.secret.as_str()))
+                    .collect();
+                let origin = Origin {
+                    path: change.path.clone(),
+                    commit: Some(commit.clone()),
+                };
+                let added = matches
+                    .iter()
+                    .filter(|m| !before.contains(&(m.rule, m.secret.as_str())))
+                    .cloned();
+                report.found(detector, &origin, added);
             }
-            let before: HashSet<(usize, &str)> = change
-                .old_shas
-                .iter()
-                .filter_map(|sha| found.get(sha))
-                .flatten()
-                .map(|m| (m.rule, m.secret.as_str()))
-                .collect();
-            let origin = Origin {
-                path: change.path.clone(),
-                commit: Some(commit.to_string()),
-            };
-            let added = matches
-                .iter()
-                .filter(|m| !before.contains(&(m.rule, m.secret.as_str())))
-                .cloned();
-            report.found(detector, &origin, added);
+        }
+        if !missing.is_empty() {
+            report.fail(git.explain_missing(&missing, &[revs]));
         }
         Ok(report)
     }
 }
 
-enum LogItem {
-    Commit(String),
-    Change(Change),
+/// What the walk saw.
+#[derive(Default)]
+struct Walk {
+    /// In the order git listed them.
+    commits: Vec<Oid>,
+    /// Each distinct blob the commits brought, by number.
+    blobs: Vec<Oid>,
+    numbers: HashMap<Oid, u32>,
+    /// (blob, commit) for each change that brought a blob.
+    brought: Vec<(u32, u32)>,
+    /// What the commit messages hold.
+    messages: Report,
 }
 
-/// `git log -z --raw --format=%x01%H` output: a commit line, then its
-/// changes. Merges come in combined form (`::`), one old blob per parent.
-fn parse_log(log: &[u8]) -> Vec<LogItem> {
-    let mut items = Vec::new();
-    let mut tokens = log
+/// Walk the commits on a second thread, and scan here each blob the walk
+/// brings, as cat-file gives it back. Returns the walk and the matches of
+/// the blobs that hold any, by number.
+#[allow(clippy::too_many_arguments)]
+fn walk_and_scan(
+    git: &Git,
+    revs: &str,
+    pathspecs: &[OsString],
+    messages: bool,
+    detector: &Detector,
+    progress: &dyn Progress,
+    report: &mut Report,
+    missing: &mut Vec<String>,
+) -> Result<(Walk, HashMap<u32, Vec<Match>>), Error> {
+    let format = if messages {
+        "--format=%x01%H%x02%B"
+    } else {
+        "--format=%x01%H"
+    };
+    let mut args: Vec<OsString> = [
+        "log",
+        "-z",
+        "--raw",
+        "--no-abbrev",
+        "--no-renames",
+        "-c",
+        "--root",
+        "--full-history",
+        "--no-show-signature",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-color",
+        "--no-notes",
+        "--encoding=UTF-8",
+        format,
+        revs,
+        "--",
+    ]
+    .iter()
+    .map(OsString::from)
+    .collect();
+    args.extend(pathspecs.iter().cloned());
+    let log = git.stream(&args)?;
+    let (mut cat_file, requests, mut objects) = git.cat_file()?;
+    let (tx, rx) = mpsc::channel::<(u32, Oid)>();
+    progress.begin(0);
+    let mut found = HashMap::new();
+    let walked = std::thread::scope(|s| {
+        let walker = s.spawn(move || walk(log, requests, tx, messages, detector, progress));
+        let read = read_blobs(
+            &rx,
+            &mut objects,
+            detector,
+            progress,
+            report,
+            missing,
+            &mut found,
+        );
+        if read.is_err() {
+            // The walk may be waiting on a full pipe: stop git.
+            cat_file.stop();
+        }
+        drop(rx);
+        let walked = walker
+            .join()
+            .unwrap_or_else(|_| Err(Error::Git("the history walk stopped".into())));
+        read.map_err(|e| Error::Git(format!("reading blobs with git cat-file: {e}")))?;
+        walked
+    });
+    progress.finish();
+    Ok((walked?, found))
+}
+
+/// Scan each blob the walk sends, in the order it asked cat-file for them.
+fn read_blobs(
+    rx: &mpsc::Receiver<(u32, Oid)>,
+    objects: &mut Objects,
+    detector: &Detector,
+    progress: &dyn Progress,
+    report: &mut Report,
+    missing: &mut Vec<String>,
+    found: &mut HashMap<u32, Vec<Match>>,
+) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    for (number, id) in rx {
+        let id = id.hex();
+        let mut matches = Vec::new();
+        objects.next(&id, |blob| {
+            let Some((size, reader)) = blob else {
+                missing.push(id.clone());
+                return Ok(());
+            };
+            report.stats.bytes += detector.scan(reader, &mut buf, &mut matches)?;
+            report.stats.blobs += 1;
+            progress.advance(size);
+            Ok(())
+        })?;
+        if !matches.is_empty() {
+            found.insert(number, matches);
+        }
+    }
+    Ok(())
+}
+
+/// Read `git log -z --raw --format=%x01%H[%x02%B]` as it comes: number the
+/// commits, ask cat-file for each blob not seen before (and tell the reader
+/// which), and scan the messages.
+fn walk(
+    mut log: crate::git::Stream,
+    mut requests: Requests,
+    tx: mpsc::Sender<(u32, Oid)>,
+    messages: bool,
+    detector: &Detector,
+    progress: &dyn Progress,
+) -> Result<Walk, Error> {
+    let io = |e: std::io::Error| Error::Git(format!("reading git log: {e}"));
+    let mut walk = Walk::default();
+    let mut token = Vec::new();
+    let mut buf = Vec::new();
+    let mut matches = Vec::new();
+    loop {
+        token.clear();
+        if log.reader().read_until(0, &mut token).map_err(io)? == 0 {
+            break;
+        }
+        if token.last() == Some(&0) {
+            token.pop();
+        }
+        let t = token.strip_prefix(b"\n").unwrap_or(&token);
+        if let Some(rest) = t.strip_prefix(b"\x01") {
+            let (id, message) = match memchr::memchr(b'\x02', rest) {
+                Some(at) => (&rest[..at], Some(&rest[at + 1..])),
+                None => (rest, None),
+            };
+            let commit = Oid::parse(id).ok_or_else(|| {
+                Error::Git(format!(
+                    "unexpected commit line in git log: {:?}",
+                    String::from_utf8_lossy(id)
+                ))
+            })?;
+            walk.commits.push(commit);
+            if let Some(mut message) = message.filter(|_| messages) {
+                walk.messages.stats.bytes += detector
+                    .scan(&mut message, &mut buf, &mut matches)
+                    .map_err(io)?;
+                if !matches.is_empty() {
+                    let origin = Origin {
+                        path: FilePath::from_bytes(COMMIT_MESSAGE),
+                        commit: Some(commit.hex()),
+                    };
+                    walk.messages.found(detector, &origin, matches.drain(..));
+                }
+            }
+        } else if t.starts_with(b":") {
+            let blob = parse_header(t)
+                .filter(|(mode, sha, _)| has_content(mode, sha))
+                .and_then(|(_, sha, _)| Oid::parse(sha.as_bytes()));
+            // The path: the second pass names it.
+            token.clear();
+            log.reader().read_until(0, &mut token).map_err(io)?;
+            let (Some(blob), Some(commit)) = (blob, walk.commits.len().checked_sub(1)) else {
+                continue;
+            };
+            let number = match walk.numbers.get(&blob) {
+                Some(n) => *n,
+                None => {
+                    let n = walk.blobs.len() as u32;
+                    walk.numbers.insert(blob, n);
+                    walk.blobs.push(blob);
+                    requests.request(&blob.hex()).map_err(cat_file_gone)?;
+                    tx.send((n, blob))
+                        .map_err(|_| Error::Git("the blob reader stopped".into()))?;
+                    progress.more(1);
+                    n
+                }
+            };
+            walk.brought.push((number, commit as u32));
+        }
+        // Before waiting on git log, let cat-file have what is asked.
+        if log.reader().buffer().is_empty() {
+            requests.flush().map_err(cat_file_gone)?;
+        }
+    }
+    requests.flush().map_err(cat_file_gone)?;
+    drop(requests);
+    log.finish()?;
+    Ok(walk)
+}
+
+fn cat_file_gone(e: std::io::Error) -> Error {
+    Error::Git(format!("writing to git cat-file: {e}"))
+}
+
+/// `git diff-tree --stdin -z --raw` output: a commit id, then its changes.
+fn parse_diff_tree(out: &[u8]) -> Vec<(String, Change)> {
+    let mut changes = Vec::new();
+    let mut commit = String::new();
+    let mut tokens = out
         .split(|b| *b == 0)
         .map(|t| t.strip_prefix(b"\n").unwrap_or(t));
     while let Some(token) = tokens.next() {
-        if let Some(sha) = token.strip_prefix(b"\x01") {
-            items.push(LogItem::Commit(String::from_utf8_lossy(sha).into_owned()));
-        } else if token.starts_with(b":")
-            && let Some(change) = parse_change(token, &mut tokens)
-        {
-            items.push(LogItem::Change(change));
+        if token.starts_with(b":") {
+            if let Some(change) = parse_change(token, &mut tokens) {
+                changes.push((commit.clone(), change));
+            }
+        } else if !token.is_empty() {
+            commit = String::from_utf8_lossy(token).into_owned();
         }
     }
-    items
+    changes
+}
+
+/// An object id in binary: SHA-1 or SHA-256.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Oid {
+    bytes: [u8; 32],
+    len: u8,
+}
+
+impl Oid {
+    fn parse(hex: &[u8]) -> Option<Oid> {
+        if hex.len() != 40 && hex.len() != 64 {
+            return None;
+        }
+        let mut bytes = [0u8; 32];
+        for (i, pair) in hex.chunks(2).enumerate() {
+            let digit = |c: u8| (c as char).to_digit(16);
+            bytes[i] = (digit(pair[0])? * 16 + digit(pair[1])?) as u8;
+        }
+        Some(Oid {
+            bytes,
+            len: (hex.len() / 2) as u8,
+        })
+    }
+
+    fn hex(&self) -> String {
+        self.bytes[..self.len as usize]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::git::NULL_SHA;
 
     #[test]
-    fn parses_plain_rename_and_combined_changes() {
+    fn object_ids_round_trip() {
+        let sha1 = "0123456789abcdef0123456789abcdef01234567";
+        assert_eq!(Oid::parse(sha1.as_bytes()).unwrap().hex(), sha1);
+        let sha256 = "ab".repeat(32);
+        assert_eq!(Oid::parse(sha256.as_bytes()).unwrap().hex(), sha256);
+        assert!(Oid::parse(b"xyz").is_none());
+        assert!(Oid::parse(&[b'g'; 40]).is_none());
+    }
+
+    #[test]
+    fn parses_diff_tree_renames_and_combined_changes() {
         let a = "a".repeat(40);
         let b = "b".repeat(40);
         let c = "c".repeat(40);
-        let log = format!(
-            "\x01{c}\0\n:000000 100644 {NULL_SHA} {a} A\0x.txt\0\
+        let out = format!(
+            "{c}\0:000000 100644 {NULL_SHA} {a} A\0x.txt\0\
              :100644 100644 {a} {b} R100\0x.txt\0y.txt\0\
-             \x01{a}\0\n::100644 100644 100644 {a} {b} {c} MM\0m.txt\0"
+             {a}\0::100644 100644 100644 {a} {b} {c} MM\0m.txt\0"
         );
-        let items = parse_log(log.as_bytes());
-        let changes: Vec<&Change> = items
-            .iter()
-            .filter_map(|i| match i {
-                LogItem::Change(c) => Some(c),
-                LogItem::Commit(_) => None,
-            })
-            .collect();
+        let changes = parse_diff_tree(out.as_bytes());
         assert_eq!(changes.len(), 3);
-        assert_eq!(changes[1].path.as_bytes(), b"y.txt");
-        assert_eq!(changes[1].old_shas, vec![a.clone()]);
-        assert_eq!(changes[2].old_shas, vec![a, b]);
-        assert_eq!(changes[2].new_sha, c);
+        assert_eq!(changes[0].0, c);
+        assert_eq!(changes[1].1.path.as_bytes(), b"y.txt");
+        assert_eq!(changes[1].1.old_shas, vec![a.clone()]);
+        assert_eq!(changes[2].0, a);
+        assert_eq!(changes[2].1.old_shas, vec![a.clone(), b]);
+        assert_eq!(changes[2].1.new_sha, c);
     }
 }

@@ -27,6 +27,9 @@ pub trait Source {
 pub trait Progress: Sync {
     /// Work of `items` items begins.
     fn begin(&self, _items: u64) {}
+    /// `items` more items are known: a source that finds its work as it
+    /// goes grows the total.
+    fn more(&self, _items: u64) {}
     /// One item of `bytes` bytes is done.
     fn advance(&self, _bytes: u64) {}
     fn finish(&self) {}
@@ -83,6 +86,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub warnings: Vec<Warning>,
     pub stats: Stats,
+    /// Why the scan could not see everything it was asked to check. The
+    /// caller reports what was found, then fails: keyward fails closed.
+    pub incomplete: Option<String>,
 }
 
 impl Report {
@@ -111,6 +117,17 @@ impl Report {
         self.findings.extend(other.findings);
         self.warnings.extend(other.warnings);
         self.stats += other.stats;
+        if let Some(why) = other.incomplete {
+            self.fail(why);
+        }
+    }
+
+    /// Record that something asked for could not be scanned.
+    pub fn fail(&mut self, why: String) {
+        self.incomplete = Some(match self.incomplete.take() {
+            Some(before) => format!("{before}; {why}"),
+            None => why,
+        });
     }
 
     /// Sort findings by path, line, column and rule, drop exact repeats,
@@ -138,13 +155,14 @@ impl Report {
 }
 
 /// Scan git blobs, each once, and keep the matches of those that hold any.
-/// A missing blob is a warning.
+/// The ids of missing blobs go to `missing`.
 fn scan_blobs(
     git: &Git,
     detector: &Detector,
     shas: &[String],
     progress: &dyn Progress,
     report: &mut Report,
+    missing: &mut Vec<String>,
 ) -> Result<HashMap<String, Vec<Match>>, Error> {
     let mut found = HashMap::new();
     if shas.is_empty() {
@@ -154,10 +172,7 @@ fn scan_blobs(
     let mut buf = Vec::new();
     let result = git.read_blobs(shas, |sha, blob| {
         let Some((size, reader)) = blob else {
-            report.warn(
-                FilePath::default(),
-                format!("blob {sha} is missing (a shallow clone?)"),
-            );
+            missing.push(sha.to_string());
             return Ok(());
         };
         let mut matches = Vec::new();
