@@ -214,6 +214,7 @@ impl Git {
         let (Some(stdout), Some(mut stderr)) = (child.stdout.take(), child.stderr.take()) else {
             return Err(Error::Git("git has no pipes".into()));
         };
+        widen(&stdout);
         // Drained as it comes, so that a chatty git never blocks on it.
         let stderr = std::thread::spawn(move || {
             let mut text = Vec::new();
@@ -222,7 +223,7 @@ impl Git {
         });
         Ok(Stream {
             child: Some(child),
-            stdout: BufReader::with_capacity(1 << 16, stdout),
+            stdout: BufReader::with_capacity(1 << 16, Patient::new(stdout)),
             stderr: Some(stderr),
             args: args.iter().map(|a| a.as_ref().to_owned()).collect(),
         })
@@ -264,10 +265,11 @@ impl Git {
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             return Err(Error::Git("git cat-file has no pipes".into()));
         };
+        widen(&stdout);
         Ok((
             CatFile(child),
             Requests(BufWriter::with_capacity(1 << 16, stdin)),
-            Objects(BufReader::with_capacity(1 << 16, stdout)),
+            Objects(BufReader::with_capacity(1 << 16, Patient::new(stdout))),
         ))
     }
 
@@ -391,6 +393,51 @@ impl Git {
     }
 }
 
+/// A pipe of 1 MiB instead of 64 KiB, where the system allows it, so that
+/// git can write ahead while keyward waits (see `Patient`). Only speed
+/// depends on it.
+fn widen(pipe: &ChildStdout) {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::pipe::fcntl_setpipe_size(pipe, 1 << 20);
+    #[cfg(not(target_os = "linux"))]
+    let _ = pipe;
+}
+
+/// How long to let git write before reading again after a short read.
+const PATIENCE: std::time::Duration = std::time::Duration::from_micros(300);
+
+/// A pipe from git read in large pieces. Git writes a blob 16 KiB at a
+/// time and keyward scans faster than git inflates, so a plain reader is
+/// woken for every write: on a busy machine those switches cost more than
+/// the reading. After a read that brought less than half of what was
+/// asked, this waits a moment before the next one; git is the slower side,
+/// so the wait costs no throughput, and the wide pipe holds what git writes
+/// meanwhile.
+pub struct Patient<R> {
+    inner: R,
+    short: bool,
+}
+
+impl<R> Patient<R> {
+    fn new(inner: R) -> Patient<R> {
+        Patient {
+            inner,
+            short: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Patient<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.short {
+            std::thread::sleep(PATIENCE);
+        }
+        let n = self.inner.read(buf)?;
+        self.short = n > 0 && n < buf.len() / 2;
+        Ok(n)
+    }
+}
+
 fn failed<S: AsRef<OsStr>>(args: &[S], stderr: &[u8]) -> Error {
     let args: Vec<String> = args
         .iter()
@@ -459,13 +506,13 @@ pub fn literal_pathspec(path: &Path) -> OsString {
 /// unfinished, it stops git.
 pub struct Stream {
     child: Option<Child>,
-    stdout: BufReader<ChildStdout>,
+    stdout: BufReader<Patient<ChildStdout>>,
     stderr: Option<JoinHandle<Vec<u8>>>,
     args: Vec<OsString>,
 }
 
 impl Stream {
-    pub fn reader(&mut self) -> &mut BufReader<ChildStdout> {
+    pub fn reader(&mut self) -> &mut BufReader<Patient<ChildStdout>> {
         &mut self.stdout
     }
 
@@ -532,7 +579,7 @@ impl Requests {
 }
 
 /// The side of a `git cat-file --batch` that gives objects back.
-pub struct Objects(BufReader<ChildStdout>);
+pub struct Objects(BufReader<Patient<ChildStdout>>);
 
 impl Objects {
     /// The next object, which must be `id`: `f` gets its size and a reader
@@ -550,10 +597,12 @@ impl Objects {
                 "git cat-file stopped",
             ));
         }
-        let fields: Vec<&str> = header.split_whitespace().collect();
-        let size: u64 = match fields.as_slice() {
-            [sha, _, size] if *sha == id => size.parse().map_err(|_| bad_header(&header))?,
-            [sha, "missing"] if *sha == id => return f(None),
+        let mut fields = header.split_whitespace();
+        let size: u64 = match (fields.next(), fields.next(), fields.next(), fields.next()) {
+            (Some(sha), Some(_), Some(size), None) if sha == id => {
+                size.parse().map_err(|_| bad_header(&header))?
+            }
+            (Some(sha), Some("missing"), None, None) if sha == id => return f(None),
             _ => return Err(bad_header(&header)),
         };
         let mut body = (&mut self.0).take(size);
@@ -612,20 +661,42 @@ pub(crate) fn parse_raw(raw: &[u8]) -> Vec<Change> {
     changes
 }
 
-/// The new mode and new object id of a `--raw` header, and how many
-/// parents it compares with.
-pub(crate) fn parse_header(header: &[u8]) -> Option<(&str, &str, usize)> {
+/// What one `--raw` header says of a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Header<'a> {
+    pub new_mode: &'a str,
+    pub new_sha: &'a str,
+    /// A combined diff of a merge (`::`, one old side per parent).
+    pub merge: bool,
+    /// The path was not there on some side before: rename detection could
+    /// make it a rename.
+    pub added: bool,
+    pub deleted: bool,
+}
+
+/// `:old_mode… new_mode old_sha… new_sha status`, without the path.
+pub(crate) fn parse_header(header: &[u8]) -> Option<Header<'_>> {
     let header = std::str::from_utf8(header).ok()?;
     let parents = header.bytes().take_while(|b| *b == b':').count();
+    if parents == 0 {
+        return None;
+    }
     let mut fields = header[parents..].split(' ');
     let new_mode = fields.nth(parents)?;
-    let new_sha = fields.nth(parents)?;
+    let mut added = false;
+    for _ in 0..parents {
+        added |= is_null(fields.next()?);
+    }
+    let new_sha = fields.next()?;
     // The status, and nothing after it.
     fields.next()?;
-    fields
-        .next()
-        .is_none()
-        .then_some((new_mode, new_sha, parents))
+    fields.next().is_none().then_some(Header {
+        new_mode,
+        new_sha,
+        merge: parents > 1,
+        added,
+        deleted: is_null(new_sha),
+    })
 }
 
 /// `:old_mode new_mode old_sha new_sha status` (with one more `:`, mode and
@@ -670,15 +741,17 @@ mod tests {
         let b = "b".repeat(40);
         let c = "c".repeat(40);
         let plain = format!(":100644 100755 {a} {b} M");
-        assert_eq!(
-            parse_header(plain.as_bytes()),
-            Some(("100755", b.as_str(), 1))
-        );
-        let merge = format!("::100644 100644 120000 {a} {b} {c} MM");
-        assert_eq!(
-            parse_header(merge.as_bytes()),
-            Some(("120000", c.as_str(), 2))
-        );
+        let h = parse_header(plain.as_bytes()).unwrap();
+        assert_eq!((h.new_mode, h.new_sha), ("100755", b.as_str()));
+        assert!(!h.merge && !h.added && !h.deleted);
+        let add = format!(":000000 100644 {NULL_SHA} {b} A");
+        assert!(parse_header(add.as_bytes()).unwrap().added);
+        let delete = format!(":100644 000000 {a} {NULL_SHA} D");
+        assert!(parse_header(delete.as_bytes()).unwrap().deleted);
+        let merge = format!("::100644 000000 120000 {a} {NULL_SHA} {c} MA");
+        let h = parse_header(merge.as_bytes()).unwrap();
+        assert_eq!((h.new_mode, h.new_sha), ("120000", c.as_str()));
+        assert!(h.merge && h.added && !h.deleted);
         assert_eq!(parse_header(b":100644 100644 x"), None);
         assert!(!has_content("120000", &c));
         assert!(!has_content("160000", &c));

@@ -66,7 +66,7 @@ impl Source for History {
         let mut report = Report::default();
         let mut missing = Vec::new();
 
-        let (walk, found) = walk_and_scan(
+        let (mut walk, found) = walk_and_scan(
             &git,
             revs,
             &pathspecs,
@@ -78,55 +78,32 @@ impl Source for History {
         )
         .map_err(|e| git.explain_failure(e))?;
         report.stats.commits = walk.commits.len() as u64;
-        report.merge(walk.messages);
+        report.merge(std::mem::take(&mut walk.messages));
 
-        // The commits that brought a blob with a secret, diffed as
-        // `git log -M -c` would show them.
-        let commits: BTreeSet<u32> = walk
-            .brought
-            .iter()
-            .filter(|(blob, _)| found.contains_key(blob))
-            .map(|(_, commit)| *commit)
-            .collect();
-        if !commits.is_empty() {
-            let input: String = commits
-                .iter()
-                .map(|c| walk.commits[*c as usize].hex() + "\n")
-                .collect();
-            let args = |renames: &str| -> Vec<OsString> {
-                let fixed = [
-                    "diff-tree",
-                    "--stdin",
-                    "-z",
-                    "-r",
-                    "--raw",
-                    "--no-abbrev",
-                    renames,
-                    "-l1000",
-                    "-c",
-                    "--root",
-                    "--no-ext-diff",
-                    "--no-textconv",
-                    "--no-color",
-                    "--",
-                ];
-                let fixed = fixed.iter().map(OsString::from);
-                fixed.chain(pathspecs.iter().cloned()).collect()
-            };
-            let out = match git.run_with_input(&args("-M"), input.clone().into_bytes()) {
-                Ok(out) => out,
-                // Rename detection reads blobs; without one of them, every
-                // add is an add (more findings, never fewer), and the scan
-                // fails closed.
-                Err(e) => {
-                    report.fail(format!(
-                        "rename detection could not read every blob it needs, so a renamed \
-                         secret may be reported as added ({e})"
-                    ));
-                    git.run_with_input(&args("--no-renames"), input.into_bytes())?
-                }
-            };
-            let changes = parse_diff_tree(&out);
+        // The commits that brought a blob with a secret, diffed again to
+        // name their paths and the blobs before: as `git log -M -c` shows
+        // them, but with rename detection (which reads blobs) only where it
+        // can change the answer, a path added where another went away.
+        let mut renames = BTreeSet::new();
+        let mut plain = BTreeSet::new();
+        for b in walk.brought.iter().filter(|b| found.contains_key(&b.blob)) {
+            if b.added && walk.renames[b.commit as usize] {
+                renames.insert(b.commit);
+            } else {
+                plain.insert(b.commit);
+            }
+        }
+        plain.retain(|c| !renames.contains(c));
+        if !plain.is_empty() || !renames.is_empty() {
+            let mut changes = diff_commits(&git, &walk, &plain, false, &pathspecs, &mut report)?;
+            changes.extend(diff_commits(
+                &git,
+                &walk,
+                &renames,
+                true,
+                &pathspecs,
+                &mut report,
+            )?);
             let holds_secret = |sha: &str| {
                 Oid::parse(sha.as_bytes())
                     .and_then(|id| walk.numbers.get(&id))
@@ -190,13 +167,23 @@ impl Source for History {
 struct Walk {
     /// In the order git listed them.
     commits: Vec<Oid>,
+    /// Per commit: rename detection could pair one of its added paths
+    /// with another (it deletes a path, or it is a merge).
+    renames: Vec<bool>,
     /// Each distinct blob the commits brought, by number.
     blobs: Vec<Oid>,
     numbers: HashMap<Oid, u32>,
-    /// (blob, commit) for each change that brought a blob.
-    brought: Vec<(u32, u32)>,
+    /// Each change that brought a blob.
+    brought: Vec<Brought>,
     /// What the commit messages hold.
     messages: Report,
+}
+
+struct Brought {
+    blob: u32,
+    commit: u32,
+    /// The path was not there before, on some side.
+    added: bool,
 }
 
 /// Walk the commits on a second thread, and scan here each blob the walk
@@ -340,6 +327,7 @@ fn walk(
                 ))
             })?;
             walk.commits.push(commit);
+            walk.renames.push(false);
             if let Some(mut message) = message.filter(|_| messages) {
                 walk.messages.stats.bytes += detector
                     .scan(&mut message, &mut buf, &mut matches)
@@ -353,9 +341,19 @@ fn walk(
                 }
             }
         } else if t.starts_with(b":") {
-            let blob = parse_header(t)
-                .filter(|(mode, sha, _)| has_content(mode, sha))
-                .and_then(|(_, sha, _)| Oid::parse(sha.as_bytes()));
+            let header = parse_header(t);
+            let (blob, added) = match header {
+                Some(h) => {
+                    if let Some(last) = walk.renames.last_mut() {
+                        *last |= h.merge || h.deleted;
+                    }
+                    let blob = has_content(h.new_mode, h.new_sha)
+                        .then(|| Oid::parse(h.new_sha.as_bytes()))
+                        .flatten();
+                    (blob, h.added)
+                }
+                None => (None, false),
+            };
             // The path: the second pass names it.
             token.clear();
             log.reader().read_until(0, &mut token).map_err(io)?;
@@ -375,7 +373,11 @@ fn walk(
                     n
                 }
             };
-            walk.brought.push((number, commit as u32));
+            walk.brought.push(Brought {
+                blob: number,
+                commit: commit as u32,
+                added,
+            });
         }
         // Before waiting on git log, let cat-file have what is asked.
         if log.reader().buffer().is_empty() {
@@ -386,6 +388,62 @@ fn walk(
     drop(requests);
     log.finish()?;
     Ok(walk)
+}
+
+/// What `commits` change, with rename detection or without, as
+/// `git diff-tree -c` shows them (combined for merges).
+fn diff_commits(
+    git: &Git,
+    walk: &Walk,
+    commits: &BTreeSet<u32>,
+    renames: bool,
+    pathspecs: &[OsString],
+    report: &mut Report,
+) -> Result<Vec<(String, Change)>, Error> {
+    if commits.is_empty() {
+        return Ok(Vec::new());
+    }
+    let input: String = commits
+        .iter()
+        .map(|c| walk.commits[*c as usize].hex() + "\n")
+        .collect();
+    let args = |renames: &str| -> Vec<OsString> {
+        let fixed = [
+            "diff-tree",
+            "--stdin",
+            "-z",
+            "-r",
+            "--raw",
+            "--no-abbrev",
+            renames,
+            "-l1000",
+            "-c",
+            "--root",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-color",
+            "--",
+        ];
+        let fixed = fixed.iter().map(OsString::from);
+        fixed.chain(pathspecs.iter().cloned()).collect()
+    };
+    if !renames {
+        let out = git.run_with_input(&args("--no-renames"), input.into_bytes())?;
+        return Ok(parse_diff_tree(&out));
+    }
+    let out = match git.run_with_input(&args("-M"), input.clone().into_bytes()) {
+        Ok(out) => out,
+        // Rename detection reads blobs; without one of them, every add is
+        // an add (more findings, never fewer), and the scan fails closed.
+        Err(e) => {
+            report.fail(format!(
+                "rename detection could not read every blob it needs, so a renamed \
+                 secret may be reported as added ({e})"
+            ));
+            git.run_with_input(&args("--no-renames"), input.into_bytes())?
+        }
+    };
+    Ok(parse_diff_tree(&out))
 }
 
 fn cat_file_gone(e: std::io::Error) -> Error {
@@ -435,10 +493,13 @@ impl Oid {
     }
 
     fn hex(&self) -> String {
-        self.bytes[..self.len as usize]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = String::with_capacity(2 * self.len as usize);
+        for b in &self.bytes[..self.len as usize] {
+            hex.push(DIGITS[(b >> 4) as usize] as char);
+            hex.push(DIGITS[(b & 15) as usize] as char);
+        }
+        hex
     }
 }
 
