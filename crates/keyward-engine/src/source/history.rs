@@ -4,12 +4,12 @@
 //! The cost is close to reading each distinct blob once. One walk lists
 //! what every commit changes (`git log --raw` without rename detection: tree
 //! diffs only, and a merge's combined diff as one walk of all its parents'
-//! trees); it hands each blob id it has not seen to `git cat-file --batch`
-//! as it goes, while this thread scans the blobs that come back. Only the
-//! few blobs that hold a secret are looked at again: the commits that
-//! brought them are diffed with rename detection (`git diff-tree -M -c`,
-//! exactly as `git log -M -c` shows them) to tell a secret a commit adds
-//! from one it renamed or kept.
+//! trees). As it goes, it hands each blob it has not seen to a pipelined
+//! `git cat-file --batch` (one per core, up to two, chosen by path so that
+//! a file's versions, stored as deltas of each other, meet in one), and
+//! reader threads scan the blobs as they come back. Only the few blobs that
+//! hold a secret are looked at again, in `attribute`, to tell a secret a
+//! commit adds from one it kept or moved, exactly as `git log -M -c` would.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ffi::OsString;
@@ -80,86 +80,88 @@ impl Source for History {
         report.stats.commits = walk.commits.len() as u64;
         report.merge(std::mem::take(&mut walk.messages));
 
-        // The commits that brought a blob with a secret, diffed again to
-        // name their paths and the blobs before: as `git log -M -c` shows
-        // them, but with rename detection (which reads blobs) only where it
-        // can change the answer, a path added where another went away.
-        let mut renames = BTreeSet::new();
-        let mut plain = BTreeSet::new();
-        for b in walk.brought.iter().filter(|b| found.contains_key(&b.blob)) {
-            if b.added && walk.renames[b.commit as usize] {
-                renames.insert(b.commit);
-            } else {
-                plain.insert(b.commit);
-            }
-        }
-        plain.retain(|c| !renames.contains(c));
-        if !plain.is_empty() || !renames.is_empty() {
-            let mut changes = diff_commits(&git, &walk, &plain, false, &pathspecs, &mut report)?;
-            changes.extend(diff_commits(
-                &git,
-                &walk,
-                &renames,
-                true,
-                &pathspecs,
-                &mut report,
-            )?);
-            let holds_secret = |sha: &str| {
-                Oid::parse(sha.as_bytes())
-                    .and_then(|id| walk.numbers.get(&id))
-                    .is_some_and(|n| found.contains_key(n))
-            };
-            // Blobs from before the range that a change replaced.
-            let mut seen = HashSet::new();
-            let unread: Vec<String> = changes
-                .iter()
-                .filter(|(_, c)| c.has_content() && holds_secret(&c.new_sha))
-                .flat_map(|(_, c)| c.old_shas.iter())
-                .filter(|sha| !is_null(sha))
-                .filter(|sha| {
-                    Oid::parse(sha.as_bytes()).is_none_or(|id| !walk.numbers.contains_key(&id))
-                })
-                .filter(|sha| seen.insert(sha.as_str()))
-                .cloned()
-                .collect();
-            let old =
-                super::scan_blobs(&git, detector, &unread, &Silent, &mut report, &mut missing)?;
-            let matches_of = |sha: &str| -> Option<&Vec<Match>> {
-                match Oid::parse(sha.as_bytes()).and_then(|id| walk.numbers.get(&id)) {
-                    Some(n) => found.get(n),
-                    None => old.get(sha),
-                }
-            };
-            for (commit, change) in &changes {
-                if !change.has_content() {
-                    continue;
-                }
-                let Some(matches) = matches_of(&change.new_sha) else {
-                    continue;
-                };
-                let before: HashSet<(usize, &str)> = change
-                    .old_shas
-                    .iter()
-                    .filter_map(|sha| matches_of(sha))
-                    .flatten()
-                    .map(|m| (m.rule, m.secret.as_str()))
-                    .collect();
-                let origin = Origin {
-                    path: change.path.clone(),
-                    commit: Some(commit.clone()),
-                };
-                let added = matches
-                    .iter()
-                    .filter(|m| !before.contains(&(m.rule, m.secret.as_str())))
-                    .cloned();
-                report.found(detector, &origin, added);
-            }
-        }
+        attribute(
+            &git,
+            detector,
+            &walk,
+            &found,
+            &pathspecs,
+            &mut report,
+            &mut missing,
+        )?;
         if !missing.is_empty() {
             report.fail(git.explain_missing(&missing, &[revs]));
         }
         Ok(report)
     }
+}
+
+/// Report what the commits that brought a blob with a secret added: the
+/// secrets of the new blob that the blob before (on any side, for a merge)
+/// did not hold. The commits are diffed again to name the paths and the
+/// blobs before, as `git log -M -c` shows them, but with rename detection
+/// (which reads blobs) only where it can change the answer: a path added
+/// in a commit that deletes another, or in a merge.
+fn attribute(
+    git: &Git,
+    detector: &Detector,
+    walk: &Walk,
+    found: &HashMap<u32, Vec<Match>>,
+    pathspecs: &[OsString],
+    report: &mut Report,
+    missing: &mut Vec<String>,
+) -> Result<(), Error> {
+    let mut renames = BTreeSet::new();
+    let mut plain = BTreeSet::new();
+    for b in walk.brought.iter().filter(|b| found.contains_key(&b.blob)) {
+        if b.added && walk.renames[b.commit as usize] {
+            renames.insert(b.commit);
+        } else {
+            plain.insert(b.commit);
+        }
+    }
+    plain.retain(|c| !renames.contains(c));
+    let mut changes = diff_commits(git, walk, &plain, false, pathspecs, report)?;
+    changes.extend(diff_commits(git, walk, &renames, true, pathspecs, report)?);
+
+    let number = |sha: &str| Oid::parse(sha.as_bytes()).and_then(|id| walk.numbers.get(&id));
+    let holds_secret = |sha: &str| number(sha).is_some_and(|n| found.contains_key(n));
+    // The blobs before that the walk did not bring (from before the range).
+    let mut seen = HashSet::new();
+    let unread: Vec<String> = changes
+        .iter()
+        .filter(|(_, c)| c.has_content() && holds_secret(&c.new_sha))
+        .flat_map(|(_, c)| c.old_shas.iter())
+        .filter(|sha| !is_null(sha) && number(sha).is_none() && seen.insert(sha.as_str()))
+        .cloned()
+        .collect();
+    let old = super::scan_blobs(git, detector, &unread, &Silent, report, missing)?;
+    let matches_of = |sha: &str| match number(sha) {
+        Some(n) => found.get(n),
+        None => old.get(sha),
+    };
+    for (commit, change) in &changes {
+        let Some(matches) = matches_of(&change.new_sha).filter(|_| change.has_content()) else {
+            continue;
+        };
+        let before: HashSet<(usize, &str)> = change
+            .old_shas
+            .iter()
+            .filter_map(|sha| matches_of(sha))
+            .flatten()
+            .map(|m| (m.rule, m.secret.as_str()))
+            .collect();
+        let origin = Origin {
+            path: change.path.clone(),
+            commit: Some(commit.clone()),
+        };
+        let added = matches
+            .iter()
+            .filter(|m| !before.contains(&(m.rule, m.secret.as_str())))
+            .cloned();
+        report.found(detector, &origin, added);
+    }
+    Ok(())
 }
 
 /// What the walk saw.
@@ -171,7 +173,6 @@ struct Walk {
     /// with another (it deletes a path, or it is a merge).
     renames: Vec<bool>,
     /// Each distinct blob the commits brought, by number.
-    blobs: Vec<Oid>,
     numbers: HashMap<Oid, u32>,
     /// Each change that brought a blob.
     brought: Vec<Brought>,
@@ -229,34 +230,74 @@ fn walk_and_scan(
     .collect();
     args.extend(pathspecs.iter().cloned());
     let log = git.stream(&args)?;
-    let (mut cat_file, requests, mut objects) = git.cat_file()?;
-    let (tx, rx) = mpsc::channel::<(u32, Oid)>();
+    let mut readers = Vec::new();
+    let mut senders = Vec::new();
+    for _ in 0..readers_to_use() {
+        let (cat_file, requests, objects) = git.cat_file()?;
+        let (tx, rx) = mpsc::channel::<(u32, Oid)>();
+        readers.push((cat_file, objects, rx));
+        senders.push((requests, tx));
+    }
     progress.begin(0);
     let mut found = HashMap::new();
     let walked = std::thread::scope(|s| {
-        let walker = s.spawn(move || walk(log, requests, tx, messages, detector, progress));
-        let read = read_blobs(
-            &rx,
-            &mut objects,
-            detector,
-            progress,
-            report,
-            missing,
-            &mut found,
-        );
-        if read.is_err() {
-            // The walk may be waiting on a full pipe: stop git.
-            cat_file.stop();
+        let walker = s.spawn(move || walk(log, senders, messages, detector, progress));
+        let threads: Vec<_> = readers
+            .into_iter()
+            .map(|(mut cat_file, mut objects, rx)| {
+                s.spawn(move || {
+                    let mut read = Read::default();
+                    let result = read_blobs(&rx, &mut objects, detector, progress, &mut read);
+                    if result.is_err() {
+                        // The walk may be waiting on a full pipe: stop git.
+                        cat_file.stop();
+                    }
+                    (read, result)
+                })
+            })
+            .collect();
+        let mut failed = None;
+        for thread in threads {
+            match thread.join() {
+                Ok((read, result)) => {
+                    report.merge(read.report);
+                    missing.extend(read.missing);
+                    found.extend(read.found);
+                    if let Err(e) = result {
+                        failed.get_or_insert(e);
+                    }
+                }
+                Err(_) => {
+                    failed.get_or_insert(std::io::Error::other("a blob reader stopped"));
+                }
+            }
         }
-        drop(rx);
         let walked = walker
             .join()
             .unwrap_or_else(|_| Err(Error::Git("the history walk stopped".into())));
-        read.map_err(|e| Error::Git(format!("reading blobs with git cat-file: {e}")))?;
+        if let Some(e) = failed {
+            return Err(Error::Git(format!("reading blobs with git cat-file: {e}")));
+        }
         walked
     });
     progress.finish();
     Ok((walked?, found))
+}
+
+/// How many `git cat-file` processes read blobs. Inflating blobs is the
+/// largest cost and spreads over cores; past two readers, the walk is the
+/// slower side.
+fn readers_to_use() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 2))
+}
+
+/// What one blob reader saw.
+#[derive(Default)]
+struct Read {
+    report: Report,
+    missing: Vec<String>,
+    /// The matches of the blobs that hold any, by number.
+    found: HashMap<u32, Vec<Match>>,
 }
 
 /// Scan each blob the walk sends, in the order it asked cat-file for them.
@@ -265,9 +306,7 @@ fn read_blobs(
     objects: &mut Objects,
     detector: &Detector,
     progress: &dyn Progress,
-    report: &mut Report,
-    missing: &mut Vec<String>,
-    found: &mut HashMap<u32, Vec<Match>>,
+    read: &mut Read,
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
     for (number, id) in rx {
@@ -275,16 +314,16 @@ fn read_blobs(
         let mut matches = Vec::new();
         objects.next(&id, |blob| {
             let Some((size, reader)) = blob else {
-                missing.push(id.clone());
+                read.missing.push(id.clone());
                 return Ok(());
             };
-            report.stats.bytes += detector.scan(reader, &mut buf, &mut matches)?;
-            report.stats.blobs += 1;
+            read.report.stats.bytes += detector.scan(reader, &mut buf, &mut matches)?;
+            read.report.stats.blobs += 1;
             progress.advance(size);
             Ok(())
         })?;
         if !matches.is_empty() {
-            found.insert(number, matches);
+            read.found.insert(number, matches);
         }
     }
     Ok(())
@@ -295,8 +334,7 @@ fn read_blobs(
 /// which), and scan the messages.
 fn walk(
     mut log: crate::git::Stream,
-    mut requests: Requests,
-    tx: mpsc::Sender<(u32, Oid)>,
+    mut readers: Vec<(Requests, mpsc::Sender<(u32, Oid)>)>,
     messages: bool,
     detector: &Detector,
     progress: &dyn Progress,
@@ -354,7 +392,9 @@ fn walk(
                 }
                 None => (None, false),
             };
-            // The path: the second pass names it.
+            // The path: the second pass names it; here it only picks the
+            // reader, so that the versions of a file (which git stores as
+            // deltas of each other) go through the same cat-file.
             token.clear();
             log.reader().read_until(0, &mut token).map_err(io)?;
             let (Some(blob), Some(commit)) = (blob, walk.commits.len().checked_sub(1)) else {
@@ -363,9 +403,10 @@ fn walk(
             let number = match walk.numbers.get(&blob) {
                 Some(n) => *n,
                 None => {
-                    let n = walk.blobs.len() as u32;
+                    let n = walk.numbers.len() as u32;
                     walk.numbers.insert(blob, n);
-                    walk.blobs.push(blob);
+                    let reader = fnv(&token) as usize % readers.len();
+                    let (requests, tx) = &mut readers[reader];
                     requests.request(&blob.hex()).map_err(cat_file_gone)?;
                     tx.send((n, blob))
                         .map_err(|_| Error::Git("the blob reader stopped".into()))?;
@@ -381,11 +422,15 @@ fn walk(
         }
         // Before waiting on git log, let cat-file have what is asked.
         if log.reader().buffer().is_empty() {
-            requests.flush().map_err(cat_file_gone)?;
+            for (requests, _) in &mut readers {
+                requests.flush().map_err(cat_file_gone)?;
+            }
         }
     }
-    requests.flush().map_err(cat_file_gone)?;
-    drop(requests);
+    for (requests, _) in &mut readers {
+        requests.flush().map_err(cat_file_gone)?;
+    }
+    drop(readers);
     log.finish()?;
     Ok(walk)
 }
@@ -444,6 +489,13 @@ fn diff_commits(
         }
     };
     Ok(parse_diff_tree(&out))
+}
+
+/// FNV-1a: a stable, cheap hash of a path.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 fn cat_file_gone(e: std::io::Error) -> Error {
