@@ -126,7 +126,7 @@ fn git_source(args: &ScanArgs) -> Result<(Box<dyn Source>, PathBuf)> {
         let here = Git::discover(Path::new(".")).ok();
         if here.as_ref().and_then(|g| g.commit(value)).is_some() {
             anyhow::bail!(
-                "`{value}` is both a revision and a path: give the range first and the path after it (`--git {value} PATH`, or `--git HEAD {value}`)"
+                "`{value}` names both a commit and a path: write `--git '{value}^{{commit}}'` for the commit, or `--git HEAD {value}` for the path"
             );
         }
         paths.insert(0, PathBuf::from(value));

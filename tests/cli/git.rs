@@ -467,6 +467,20 @@ fn git_paths_choose_the_repository_and_limit_the_scan() {
     );
     assert_eq!(found(&out), vec![format!("{} x.txt:1", &x[..7])]);
 
+    // A value that names both a commit and a path is not guessed at.
+    tree.run_git(&["branch", "src"]);
+    let out = scan_git(&tree, &["src"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("both a commit and a path"),
+        "{}",
+        out.stderr
+    );
+    let out = scan_git(&tree, &["src^{commit}"]);
+    assert_eq!(found(&out).len(), 4, "{}", out.all());
+    let out = scan_git(&tree, &["HEAD", "src"]);
+    assert_eq!(found(&out).len(), 2, "{}", out.all());
+
     // Paths in two repositories are an error, not a silent choice.
     let out = scan_git(
         &tree,

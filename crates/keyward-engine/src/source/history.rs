@@ -5,9 +5,9 @@
 //! what every commit changes (`git log --raw` without rename detection: tree
 //! diffs only, and a merge's combined diff as one walk of all its parents'
 //! trees). As it goes, it hands each blob it has not seen to a pipelined
-//! `git cat-file --batch` (one per core, up to two, chosen by path so that
-//! a file's versions, stored as deltas of each other, meet in one), and
-//! reader threads scan the blobs as they come back. Only the few blobs that
+//! `git cat-file --batch` (one per core, up to two, chosen by file name so
+//! that blobs stored as deltas of each other meet in one), and reader
+//! threads scan the blobs as they come back. Only the few blobs that
 //! hold a secret are looked at again, in `attribute`, to tell a secret a
 //! commit adds from one it kept or moved, exactly as `git log -M -c` would.
 
@@ -392,9 +392,10 @@ fn walk(
                 }
                 None => (None, false),
             };
-            // The path: the second pass names it; here it only picks the
-            // reader, so that the versions of a file (which git stores as
-            // deltas of each other) go through the same cat-file.
+            // The path: the second pass names it; here its file name only
+            // picks the reader, so that blobs git likely stored as deltas of
+            // each other (it pairs them by the end of their paths) go
+            // through the same cat-file and its cache of delta bases.
             token.clear();
             log.reader().read_until(0, &mut token).map_err(io)?;
             let (Some(blob), Some(commit)) = (blob, walk.commits.len().checked_sub(1)) else {
@@ -405,7 +406,8 @@ fn walk(
                 None => {
                     let n = walk.numbers.len() as u32;
                     walk.numbers.insert(blob, n);
-                    let reader = fnv(&token) as usize % readers.len();
+                    let name = token.rsplit(|b| *b == b'/').next().unwrap_or(&token);
+                    let reader = fnv(name) as usize % readers.len();
                     let (requests, tx) = &mut readers[reader];
                     requests.request(&blob.hex()).map_err(cat_file_gone)?;
                     tx.send((n, blob))
