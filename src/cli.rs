@@ -184,8 +184,23 @@ pub struct GithubArgs {
     /// Where to write SARIF for code scanning.
     #[arg(long, value_name = "FILE", default_value = "keyward.sarif")]
     pub sarif_file: PathBuf,
+    /// When the change's history cannot be fetched: fail (exit 2), or scan
+    /// the tree with the built-in rules only.
+    #[arg(long, value_enum, default_value_t = HistoryFallback::Fail)]
+    pub history_fallback: HistoryFallback,
+    /// Also write suppressed (allowed, baselined) results to the SARIF file.
+    /// Code scanning ignores SARIF suppressions and would open an alert
+    /// for each, so they are left out by default.
+    #[arg(long)]
+    pub sarif_suppressed: bool,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFallback {
+    Fail,
+    Tree,
 }
 
 #[derive(Debug, Args)]

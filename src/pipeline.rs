@@ -13,6 +13,7 @@ use keyward_engine::policy::FailOn;
 use keyward_engine::rules::compile_rules;
 use keyward_engine::scan::scan;
 use keyward_engine::source::{Progress, Report, Source};
+use keyward_engine::verdict::Status;
 use keyward_verify::{VerifyOptions, verify_findings};
 
 use crate::term::{count, human_bytes};
@@ -88,6 +89,19 @@ pub fn run(
             "verified {} distinct keys with {} requests: {live} live",
             stats.distinct_keys, stats.requests
         ));
+        let unknown = report
+            .active()
+            .filter(|f| {
+                f.verification
+                    .as_ref()
+                    .is_some_and(|v| v.status == Status::Unknown)
+            })
+            .count();
+        if settings.fail_on == FailOn::Live && unknown > 0 {
+            notes.push(format!(
+                "{unknown} could not be verified (unknown) and do not block under --fail-on live"
+            ));
+        }
     }
     Ok(Scanned {
         report,

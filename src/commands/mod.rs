@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use keyward_engine::baseline::Baseline;
 use keyward_engine::config::Config;
+use keyward_engine::policy::FailOn;
 use keyward_engine::source::files::WalkOptions;
 use keyward_verify::VerifyOptions;
 
@@ -73,8 +74,20 @@ fn settings(common: &CommonArgs, config: Config) -> Result<Settings> {
             true => Some(verify_options(&common.verify_options)?),
             false => None,
         },
-        fail_on: common.fail_on.into(),
+        fail_on: fail_on(common)?,
     })
+}
+
+/// `--fail-on live` decides by what providers say, so it needs `--verify`:
+/// without it nothing would ever block.
+fn fail_on(common: &CommonArgs) -> Result<FailOn> {
+    let fail_on = FailOn::from(common.fail_on);
+    if fail_on == FailOn::Live && !common.verify {
+        anyhow::bail!(
+            "--fail-on live needs --verify: without it no provider confirms anything, and nothing would block"
+        );
+    }
+    Ok(fail_on)
 }
 
 fn walk_options(common: &CommonArgs) -> WalkOptions {

@@ -28,6 +28,15 @@ pub fn render(findings: &Findings<'_>) -> String {
     out
 }
 
+/// An `::error` annotation about the run itself, not a file.
+pub fn error(title: &str, message: &str) -> String {
+    format!(
+        "::error title={}::{}\n",
+        escape_property(title),
+        escape_data(message)
+    )
+}
+
 /// Workflow command data escaping, as the runner decodes it.
 pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25")

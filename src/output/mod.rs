@@ -2,7 +2,7 @@
 //! `Document`; a format either renders it or says it cannot, and the
 //! command refuses that format before doing any work.
 
-mod github;
+pub mod github;
 mod json;
 mod sarif;
 mod text;
@@ -35,6 +35,9 @@ pub struct Findings<'a> {
     pub show_secrets: bool,
     /// Colour for text.
     pub color: bool,
+    /// Write suppressed results too (SARIF; the other formats show only
+    /// what blocks or would block).
+    pub suppressed: bool,
 }
 
 /// `keyward check`'s answer about one key.
@@ -122,12 +125,14 @@ impl Format {
         Ok(match (self, document) {
             (Format::Text, doc) => text::render(doc).into(),
             (Format::Json, doc) => json::render(doc).into(),
-            (Format::Sarif, Document::Scan(findings)) => {
-                sarif::render(findings.report, findings.rules, findings.show_secrets)
-            }
-            (Format::Sarif, Document::Rules(rules)) => {
-                sarif::render(&Report::default(), rules, false)
-            }
+            (Format::Sarif, Document::Scan(findings)) => sarif::render(findings),
+            (Format::Sarif, Document::Rules(rules)) => sarif::render(&Findings {
+                report: &Report::default(),
+                rules,
+                show_secrets: false,
+                color: false,
+                suppressed: false,
+            }),
             (Format::Github, Document::Scan(findings)) => github::render(findings).into(),
             _ => unreachable_format(self),
         })

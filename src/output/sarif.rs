@@ -10,10 +10,9 @@ use serde::Serialize;
 
 use keyward_engine::finding::Finding;
 use keyward_engine::rules::{Rule, Severity};
-use keyward_engine::source::Report;
 use keyward_engine::verdict::Status;
 
-use super::{Rendered, short_commit};
+use super::{Findings, Rendered, short_commit};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// GitHub code scanning rejects a run with more results than this.
@@ -170,13 +169,16 @@ struct ResultProperties {
     secret: Option<String>,
 }
 
-/// One run: every rule, and a result for each finding of `report`.
-pub fn render(report: &Report, rules: &[Rule], show_secrets: bool) -> Rendered {
+/// One run: every rule, and a result for each finding (without the
+/// suppressed ones unless asked for).
+pub fn render(findings: &Findings<'_>) -> Rendered {
+    let (report, rules, show_secrets) = (findings.report, findings.rules, findings.show_secrets);
     let mut warnings = Vec::new();
     let index: BTreeMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id(), i)).collect();
     let mut results: Vec<SarifResult> = report
         .findings
         .iter()
+        .filter(|f| findings.suppressed || !f.is_suppressed())
         .filter_map(|f| {
             let rule_index = *index.get(f.rule_id.as_str())?;
             Some(result(f, rule_index, &rules[rule_index], show_secrets))

@@ -68,19 +68,23 @@ fn a_file_outside_the_root_has_an_absolute_sarif_uri() {
 
 /// `keyward github` rendered twice (SARIF and annotations) and each render
 /// printed the scan's warnings: every warning appeared twice in the log.
-#[cfg(unix)]
 #[test]
 fn github_prints_each_warning_once() {
-    let tree = Tree::new();
-    tree.write("a.txt", "clean\n");
-    std::os::unix::fs::symlink(tree.join("nowhere"), tree.join("broken")).unwrap();
-    let out = run(tree
-        .keyward()
-        .env("GITHUB_EVENT_NAME", "workflow_dispatch")
-        .args(["github", "--follow", "--sarif-file", "k.sarif", "--", "."]));
+    let tree = Tree::git();
+    tree.write("big.txt", "x\n".repeat(2000));
+    tree.commit("a big file");
+    let out = run(tree.keyward().env("GITHUB_EVENT_NAME", "schedule").args([
+        "github",
+        "--max-file-size",
+        "1K",
+        "--sarif-file",
+        "k.sarif",
+        "--",
+        ".",
+    ]));
     assert_eq!(out.code, 0, "{}", out.all());
     assert_eq!(
-        out.stderr.matches("broken symbolic link").count(),
+        out.stderr.matches("over the size limit").count(),
         1,
         "{}",
         out.stderr

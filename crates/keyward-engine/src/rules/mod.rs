@@ -311,6 +311,14 @@ pub fn compile_rules(
                 def.id
             )));
         }
+        // Where a key is sent is keyward's choice, never a scanned
+        // repository's: a custom rule cannot name a verifier.
+        if !builtin && let Some(verifier) = &def.verifier {
+            return Err(Error::Rules(format!(
+                "{at}custom rule {:?} names the verifier {verifier:?}: only keyward's built-in rules are verified, so that a repository's config cannot send a key to a provider of its choosing",
+                def.id
+            )));
+        }
         if let Some(verifier) = &def.verifier
             && !verifiers.contains(&verifier.as_str())
         {
@@ -396,9 +404,12 @@ mod tests {
         let err = compile_rules(vec![(def.clone(), None)], &[], &known).unwrap_err();
         assert!(err.to_string().contains("kebab-case"), "{err}");
         def.id = "mine".into();
-        def.verifier = Some("anthropic-apii".into());
+        def.verifier = Some("anthropic-api".into());
         let err = compile_rules(vec![(def, None)], &[], &known).unwrap_err();
-        assert!(err.to_string().contains("unknown verifier"), "{err}");
+        assert!(
+            err.to_string().contains("only keyward's built-in rules"),
+            "{err}"
+        );
         let err = compile_rules(Vec::new(), &[], &[]).unwrap_err();
         assert!(err.to_string().contains("unknown verifier"), "{err}");
     }
