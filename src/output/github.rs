@@ -8,6 +8,9 @@ pub fn render(findings: &Findings<'_>) -> String {
     let mut out = String::new();
     for f in findings.report.active() {
         let mut message = format!("{} {} found", f.provider, f.redacted);
+        if let Some(encoding) = f.encoding {
+            let _ = write!(message, " ({})", encoding.as_str());
+        }
         if let Some(commit) = &f.commit {
             let _ = write!(message, " in commit {}", short_commit(commit));
         }

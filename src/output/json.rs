@@ -36,6 +36,9 @@ fn scan(findings: &Findings<'_>) -> Value {
             if let Some(commit) = &f.commit {
                 v["commit"] = json!(commit);
             }
+            if let Some(encoding) = f.encoding {
+                v["encoding"] = json!(encoding.as_str());
+            }
             if findings.show_secrets {
                 v["secret"] = json!(f.secret.expose());
             }

@@ -162,6 +162,8 @@ struct ResultProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     commit: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     verification: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none", rename = "verificationReason")]
     verification_reason: Option<&'static str>,
@@ -283,6 +285,9 @@ fn result(f: &Finding, rule_index: usize, rule: &Rule, show_secrets: bool) -> Sa
         _ => level(rule.def.severity),
     };
     let mut message = format!("{} {} found", rule.name(), f.display_secret(show_secrets));
+    if let Some(encoding) = f.encoding {
+        message.push_str(&format!(" ({})", encoding.as_str()));
+    }
     if let Some(commit) = &f.commit {
         message.push_str(&format!(" in commit {}", short_commit(commit)));
     }
@@ -337,6 +342,7 @@ fn result(f: &Finding, rule_index: usize, rule: &Rule, show_secrets: bool) -> Sa
             provider: f.provider.clone(),
             redacted: f.redacted.clone(),
             commit: f.commit.clone(),
+            encoding: f.encoding.map(|e| e.as_str()),
             verification: f.verification.as_ref().map(|v| v.status.as_str()),
             verification_reason: f
                 .verification

@@ -40,6 +40,9 @@ fn scan(findings: &Findings<'_>) -> String {
             f.rule_id,
             f.display_secret(findings.show_secrets),
         );
+        if let Some(encoding) = f.encoding {
+            let _ = write!(out, "  ({})", encoding.as_str());
+        }
         if let Some(commit) = &f.commit {
             let _ = write!(out, "  commit {}", short_commit(commit));
         }

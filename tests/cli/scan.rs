@@ -576,3 +576,64 @@ fn fail_on_live_needs_verify_and_never_lets_an_unverifiable_key_through() {
         .args(["scan", ".", "--verify", "--fail-on", "live"]));
     assert_eq!(out.code, 1, "{}", out.all());
 }
+
+/// A key found by decoding says how it was encoded in every format, and
+/// keeps the plain key's fingerprint.
+#[test]
+fn decoded_keys_name_their_encoding_and_keep_their_fingerprint() {
+    let tree = Tree::new();
+    let rep = replicate_token();
+    let encoded: String = {
+        let table = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        rep.as_bytes()
+            .chunks(3)
+            .flat_map(|c| {
+                let n = c
+                    .iter()
+                    .enumerate()
+                    .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+                let mut out: Vec<char> = (0..=c.len())
+                    .map(|i| table[((n >> (18 - 6 * i)) & 63) as usize] as char)
+                    .collect();
+                out.extend(std::iter::repeat_n('=', 3 - c.len()));
+                out
+            })
+            .collect()
+    };
+    tree.write(
+        "secret.yaml",
+        format!("kind: Secret\ndata:\n  token: {encoded}\n"),
+    );
+    tree.write("plain.env", format!("T={rep}\n"));
+    let json = run(tree.keyward().args(["scan", ".", "--format", "json"])).json();
+    let by_path = |p: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == p)
+            .unwrap()
+            .clone()
+    };
+    let (decoded, plain) = (by_path("secret.yaml"), by_path("plain.env"));
+    assert_eq!(decoded["encoding"], "base64");
+    assert_eq!(
+        (decoded["line"].as_u64(), decoded["column"].as_u64()),
+        (Some(3), Some(10))
+    );
+    assert!(plain.get("encoding").is_none());
+    assert_eq!(decoded["fingerprint"], plain["fingerprint"]);
+    let sarif = run(tree.keyward().args(["scan", ".", "--format", "sarif"])).json();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(
+        results
+            .iter()
+            .any(|r| r["properties"]["encoding"] == "base64")
+    );
+    let text = run(tree.keyward().args(["scan", "secret.yaml"]));
+    assert!(
+        text.stdout.contains("replicate-api-token  r8_"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("(base64)"), "{}", text.stdout);
+}

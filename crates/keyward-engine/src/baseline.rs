@@ -174,6 +174,7 @@ mod tests {
             fingerprint: fingerprint("r", secret),
             suppression: None,
             verification: None,
+            encoding: None,
         }
     }
 

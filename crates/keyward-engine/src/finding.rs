@@ -4,7 +4,7 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
-use crate::detect::{Match, Span};
+use crate::detect::{Encoding, Match, Span};
 use crate::path::FilePath;
 use crate::rules::Rule;
 use crate::verdict::Verification;
@@ -81,6 +81,9 @@ pub struct Finding {
     pub fingerprint: String,
     pub suppression: Option<Suppression>,
     pub verification: Option<Verification>,
+    /// How the key was disguised where it was found (base64, UTF-16, …).
+    /// Its fingerprint is the plain key's.
+    pub encoding: Option<Encoding>,
 }
 
 impl Finding {
@@ -97,6 +100,7 @@ impl Finding {
             secret: Secret::new(m.secret),
             suppression: m.allow_marker.map(Suppression::Inline),
             verification: None,
+            encoding: m.encoding,
         }
     }
 

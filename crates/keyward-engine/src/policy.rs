@@ -55,6 +55,7 @@ mod tests {
             fingerprint: String::new(),
             suppression: None,
             verification,
+            encoding: None,
         }
     }
 
