@@ -142,9 +142,13 @@ impl Scanned {
         let s = &self.report.stats;
         let active = self.report.active().count();
         let mut line = if s.commits > 0 || s.blobs > 0 {
-            format!("{} commits, {} blobs", s.commits, s.blobs)
+            format!(
+                "{}, {}",
+                count(s.commits, "commit", "commits"),
+                count(s.blobs, "blob", "blobs")
+            )
         } else {
-            format!("{} files", s.files)
+            count(s.files, "file", "files")
         };
         line.push_str(&format!(
             ", {} scanned in {:.2}s: {} finding{}",

@@ -31,20 +31,58 @@ impl Color {
     }
 }
 
-/// `keyward: error: …` with the whole cause chain, once.
+/// `keyward: error: …` with the whole cause chain, once, keys redacted.
 pub fn error(e: &anyhow::Error) {
-    let _ = writeln!(std::io::stderr().lock(), "keyward: error: {e:#}");
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "keyward: error: {}",
+        redact(&format!("{e:#}"))
+    );
 }
 
-/// `keyward: warning: …` for each distinct warning, in order.
+/// `keyward: warning: …` for each distinct warning, in order, keys redacted.
 pub fn warnings<'a>(warnings: impl IntoIterator<Item = &'a str>) {
     let mut seen = std::collections::HashSet::new();
     let mut stderr = std::io::stderr().lock();
     for warning in warnings {
         if seen.insert(warning) {
-            let _ = writeln!(stderr, "keyward: warning: {warning}");
+            let _ = writeln!(stderr, "keyward: warning: {}", redact(warning));
         }
     }
+}
+
+/// Any key in a message that quotes input (a config value, an argument, a
+/// panic), redacted with the built-in rules.
+pub fn redact(text: &str) -> String {
+    static DETECTOR: std::sync::OnceLock<Option<keyward_engine::detect::Detector>> =
+        std::sync::OnceLock::new();
+    let detector = DETECTOR
+        .get_or_init(|| crate::pipeline::detector(&keyward_engine::config::Config::default()).ok());
+    match detector {
+        Some(d) => d.redact_text(text),
+        None => text.to_string(),
+    }
+}
+
+/// Panics are bugs; their message may quote input, so it is redacted too.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "keyward: internal error{place}: {}\nkeyward: please report this at https://github.com/keyward/keyward/issues",
+            redact(&message)
+        );
+    }));
 }
 
 /// A line for a human on stderr, prefixed `keyward: `.

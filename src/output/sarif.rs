@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use keyward_engine::finding::Finding;
+use keyward_engine::path::FilePath;
 use keyward_engine::rules::{Rule, Severity};
 use keyward_engine::verdict::Status;
 
@@ -327,7 +328,7 @@ fn result(f: &Finding, rule_index: usize, rule: &Rule, show_secrets: bool) -> Sa
         message: Text { text: message },
         locations: vec![Location {
             physical_location: PhysicalLocation {
-                artifact_location: artifact_location(&f.path.to_string_lossy()),
+                artifact_location: artifact_location(&f.path),
                 region: Region {
                     start_line: f.span.line,
                     start_column: f.span.column,
@@ -367,32 +368,54 @@ fn pascal_case(id: &str) -> String {
         .collect()
 }
 
-/// Paths under the scanned root are relative to `%SRCROOT%`; a file named
-/// outside it gets an absolute `file://` URI.
-fn artifact_location(path: &str) -> ArtifactLocation {
-    if path.starts_with('/') {
+/// Relative paths are relative to `%SRCROOT%`; a file named outside it
+/// gets an absolute `file://` URI.
+fn artifact_location(path: &FilePath) -> ArtifactLocation {
+    if path.is_absolute() {
         ArtifactLocation {
-            uri: format!("file://{}", uri_escape(path)),
+            uri: format!("file://{}", uri_escape(path.as_bytes())),
             uri_base_id: None,
         }
     } else {
         ArtifactLocation {
-            uri: uri_escape(path),
+            uri: uri_escape(path.as_bytes()),
             uri_base_id: Some("%SRCROOT%"),
         }
     }
 }
 
-/// A relative URI reference: forward slashes, and percent-escapes for what
-/// a URI cannot hold as is.
-fn uri_escape(path: &str) -> String {
+/// A URI path from a file name's bytes: `/` separates, everything a URI
+/// cannot hold as is is percent-escaped byte by byte (invalid UTF-8
+/// included), and so is `:`, which in a relative name (`C:x`, `http:x`)
+/// would turn it into an absolute URI.
+fn uri_escape(path: &[u8]) -> String {
     let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+    for &b in path {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_names_stay_relative_and_keep_their_bytes() {
+        let uri = |bytes: &[u8]| artifact_location(&FilePath::from_bytes(bytes.to_vec()));
+        assert_eq!(uri(b"C:evil.env").uri, "C%3Aevil.env");
+        assert_eq!(uri(b"http:x.env").uri, "http%3Ax.env");
+        // Invalid UTF-8 keeps its byte; UTF-8 is escaped byte by byte.
+        assert_eq!(uri(&[b'a', 0xE9, b'b']).uri, "a%E9b");
+        assert_eq!(uri("a b/ü".as_bytes()).uri, "a%20b/%C3%BC");
+        let absolute = uri(b"/tmp/k.txt");
+        assert_eq!(
+            (absolute.uri.as_str(), absolute.uri_base_id),
+            ("file:///tmp/k.txt", None)
+        );
+    }
 }

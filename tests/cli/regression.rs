@@ -90,3 +90,105 @@ fn github_prints_each_warning_once() {
         out.stderr
     );
 }
+
+/// 80 of 220 real-shaped keys were dropped because their random bodies
+/// contained a word or a short run; a placeholder is a property of the
+/// whole body.
+#[test]
+fn keys_whose_random_bodies_hold_a_word_or_a_short_run_are_reported() {
+    let tree = Tree::new();
+    let mut rng = Rng::fresh();
+    let inserts = [
+        "dummy", "example", "test", "sample", "1234", "abcd", "0000", "xxxx", "your",
+    ];
+    let mut lines = Vec::new();
+    for (i, insert) in inserts.iter().cycle().take(220).enumerate() {
+        let (rule, prefix) = if i % 2 == 0 {
+            ("anthropic-api-key", 13)
+        } else {
+            ("replicate-api-token", 3)
+        };
+        let key = key_from(rule, &mut rng);
+        // Overwrite part of the body, after the prefix.
+        let at = prefix + (rng.next_u64() % 20) as usize;
+        let key = format!("{}{insert}{}", &key[..at], &key[at + insert.len()..]);
+        lines.push(format!("K{i} = \"{key}\""));
+    }
+    tree.write("keys.py", lines.join("\n"));
+    let out = run(tree.keyward().args(["scan", ".", "--format", "json"]));
+    assert_eq!(out.found().len(), 220, "{}", out.stderr);
+}
+
+/// `keyward check` said "format is not valid (108 characters, expected
+/// 108)" for such a key; now it says what is wrong with a real placeholder.
+#[test]
+fn check_names_the_reason_a_key_is_refused() {
+    let fake = format!("sk-ant-api03-{}AA", "x".repeat(93));
+    let out = run(keyward().args(["check", "--offline"]).write_stdin(fake));
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("placeholder (a repeated unit)"),
+        "{}",
+        out.stdout
+    );
+    let short = format!("sk-ant-api03-{}AA", "k3J8s0PqZr7W".repeat(7));
+    let out = run(keyward().args(["check", "--offline"]).write_stdin(short));
+    assert!(
+        out.stdout.contains("99 characters long, expected 108"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// A malformed config echoed the offending value (a whole key), and so did
+/// `keyward check --env "$KEY"` and a key passed as an argument.
+#[test]
+fn errors_never_echo_a_key() {
+    let tree = Tree::new();
+    let key = anthropic_key();
+    tree.write("keyward.toml", format!("disable = \"{key}\"\n"));
+    tree.write("a.txt", "x");
+    let config = run(tree.keyward().args(["scan", "."]));
+    let env = run(keyward().args(["check", "--env", &key]));
+    let argument = run(keyward().args(["check", &key]));
+    let option = run(keyward().args(["scan", "--format", &key]));
+    for out in [config, env, argument, option] {
+        assert_eq!(out.code, 2, "{}", out.all());
+        assert!(!out.all().contains(&key), "the key leaked: {}", out.all());
+        assert!(
+            out.stderr.contains("sk-ant-api03-"),
+            "redacted, not removed: {}",
+            out.stderr
+        );
+    }
+}
+
+/// `echo "$KEY" | keyward check` (one trailing newline) always warned
+/// "removed whitespace".
+#[test]
+fn check_takes_one_line_without_a_warning() {
+    let key = format!("sk-ant-api03-{}AA", "x".repeat(93));
+    for (input, warns) in [
+        (format!("{key}\n"), false),
+        (format!("{key}\r\n"), false),
+        (format!("  {key}\n"), true),
+        (format!("{key}\n\n"), true),
+    ] {
+        let out = run(keyward()
+            .args(["check", "--offline"])
+            .write_stdin(input.clone()));
+        assert_eq!(
+            out.stderr.contains("removed whitespace"),
+            warns,
+            "{input:?}"
+        );
+    }
+    let big = "x".repeat(100 << 10);
+    let out = run(keyward().args(["check", "--offline"]).write_stdin(big));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("more than 65536 bytes"),
+        "{}",
+        out.stderr
+    );
+}

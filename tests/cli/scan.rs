@@ -39,7 +39,7 @@ fn text_output_is_redacted_and_names_the_place() {
     assert_eq!(out.stdout, expected);
     assert!(!out.all().contains(&api), "full key leaked");
     assert!(
-        out.stderr.contains("1 files") && out.stderr.contains("1 finding"),
+        out.stderr.contains("keyward: 1 file, ") && out.stderr.contains("1 finding"),
         "{}",
         out.stderr
     );

@@ -274,6 +274,32 @@ impl Detector {
         })
     }
 
+    /// `text` with every key in it redacted, for messages that quote input
+    /// (a config value, an argument) and must never show a key.
+    pub fn redact_text(&self, text: &str) -> String {
+        let mut hits = Vec::new();
+        self.find(text.as_bytes(), 0, text.len(), &mut hits);
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for hit in hits {
+            if hit.start < at
+                || !text.is_char_boundary(hit.start)
+                || !text.is_char_boundary(hit.end)
+            {
+                continue;
+            }
+            out.push_str(&text[at..hit.start]);
+            let secret = match &hit.decoded {
+                Some((_, secret)) => String::from_utf8_lossy(secret).into_owned(),
+                None => text[hit.start..hit.end].to_string(),
+            };
+            out.push_str(&crate::finding::redact(&self.rules[hit.rule], &secret));
+            at = hit.end;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+
     /// Judge one whole string as a key, and say why it is not one.
     pub fn check_key(&self, key: &[u8]) -> KeyCheck {
         let mut first_reject = None;

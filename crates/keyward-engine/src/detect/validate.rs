@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::placeholder::looks_like_placeholder;
+use super::placeholder::placeholder_kind;
 use crate::rules::Rule;
 
 /// Why a matched string is not a key of its rule.
@@ -17,7 +17,10 @@ pub enum Reject {
     },
     Suffix(String),
     Alphabet(char),
-    Placeholder,
+    /// A placeholder, and what kind.
+    Placeholder(&'static str),
+    /// One of the rule's documented samples.
+    Sample,
     Checksum,
     Entropy {
         got: f64,
@@ -34,7 +37,8 @@ impl fmt::Display for Reject {
             }
             Reject::Suffix(suffix) => write!(f, "it does not end with {suffix:?}"),
             Reject::Alphabet(c) => write!(f, "it holds {c:?}, which the format never uses"),
-            Reject::Placeholder => f.write_str("it is a placeholder, not a key"),
+            Reject::Placeholder(kind) => write!(f, "it is a placeholder ({kind}), not a key"),
+            Reject::Sample => f.write_str("it is a documented sample, not a key"),
             Reject::Checksum => {
                 f.write_str("its checksum does not match: a typo, a fake or a fragment")
             }
@@ -75,8 +79,13 @@ pub fn check(rule: &Rule, secret: &[u8], keyword_len: usize) -> Result<(), Rejec
     {
         return Err(Reject::Checksum);
     }
-    if v.placeholder.unwrap_or(true) && looks_like_placeholder(body) {
-        return Err(Reject::Placeholder);
+    if v.placeholder.unwrap_or(true)
+        && let Some(kind) = placeholder_kind(body)
+    {
+        return Err(Reject::Placeholder(kind));
+    }
+    if rule.def.negatives.iter().any(|n| n.as_bytes() == secret) {
+        return Err(Reject::Sample);
     }
     if let Some(min) = v.min_entropy {
         let got = shannon_entropy(body);
