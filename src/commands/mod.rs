@@ -46,7 +46,8 @@ fn verify_options(args: &VerifyArgs) -> Result<VerifyOptions> {
         },
         ..defaults
     }
-    .with_env_overrides(|name| std::env::var(name).ok()))
+    .with_env_overrides(|name| std::env::var(name).ok())
+    .map_err(anyhow::Error::msg)?)
 }
 
 fn load_config(args: &ConfigArgs, root: &Path) -> Result<Config> {

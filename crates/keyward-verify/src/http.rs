@@ -39,6 +39,11 @@ pub fn client(timeout: Duration) -> Result<Client, String> {
         .map_err(|e| format!("cannot build the HTTP client: {}", e.without_url()))
 }
 
+/// A body as the verifiers read it: JSON, or nothing.
+pub fn parse_json(body: &[u8]) -> Option<Value> {
+    serde_json::from_slice(body).ok()
+}
+
 /// Send `request` to `base` and read at most `MAX_BODY` bytes of the answer.
 pub async fn send(client: &Client, base: &str, request: &Request) -> Result<Answer, NoAnswer> {
     let url = format!("{base}{}", request.path);
@@ -48,6 +53,11 @@ pub async fn send(client: &Client, base: &str, request: &Request) -> Result<Answ
     };
     for (name, value) in &request.headers {
         builder = builder.header(*name, value);
+    }
+    if let Some((content_type, body)) = &request.body {
+        builder = builder
+            .header(reqwest::header::CONTENT_TYPE, *content_type)
+            .body(body.clone());
     }
     let no_answer = |e: reqwest::Error| {
         if e.is_timeout() {
@@ -75,11 +85,7 @@ pub async fn send(client: &Client, base: &str, request: &Request) -> Result<Answ
     }
     Ok(Answer {
         status,
-        json: if too_long {
-            None
-        } else {
-            serde_json::from_slice(&body).ok()
-        },
+        json: if too_long { None } else { parse_json(&body) },
         retry_after,
     })
 }

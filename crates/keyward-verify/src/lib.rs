@@ -11,6 +11,8 @@
 mod http;
 pub mod providers;
 pub mod retry;
+#[cfg(test)]
+mod testkit;
 pub mod verifier;
 
 use std::collections::HashMap;
@@ -54,16 +56,22 @@ impl Default for VerifyOptions {
 }
 
 impl VerifyOptions {
-    /// Take each endpoint's override from its environment variable.
-    pub fn with_env_overrides(mut self, get: impl Fn(&str) -> Option<String>) -> Self {
+    /// Take each endpoint's override from its environment variable. An
+    /// override must be `https://`, or `http://` to this machine (a test
+    /// server): a key never crosses a network in clear text.
+    pub fn with_env_overrides(
+        mut self,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, String> {
         for verifier in providers::REGISTRY {
             let env = verifier.endpoint().env;
             if let Some(url) = get(env).filter(|u| !u.is_empty()) {
-                self.overrides
-                    .insert(env, url.trim_end_matches('/').to_string());
+                let url = url.trim_end_matches('/').to_string();
+                check_base(env, &url)?;
+                self.overrides.insert(env, url);
             }
         }
-        self
+        Ok(self)
     }
 
     fn base(&self, endpoint: Endpoint) -> String {
@@ -71,6 +79,34 @@ impl VerifyOptions {
             .get(endpoint.env)
             .cloned()
             .unwrap_or_else(|| endpoint.base.to_string())
+    }
+}
+
+/// Refuse a base URL that would send a key in clear text over a network,
+/// or that is not a plain base URL.
+fn check_base(env: &str, url: &str) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("{env} is not a URL ({e})"))?;
+    let host = parsed.host_str().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match parsed.scheme() {
+        _ if parsed.query().is_some() || parsed.fragment().is_some() => Err(format!(
+            "{env} must be a base URL, without a query or a fragment"
+        )),
+        _ if !parsed.username().is_empty() || parsed.password().is_some() => {
+            Err(format!("{env} must not hold credentials"))
+        }
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(format!(
+            "{env} is plain http:// to another machine: keys would cross the network \
+             in clear text; use https://, or http:// only to 127.0.0.1, ::1 or localhost"
+        )),
+        other => Err(format!("{env}: unsupported scheme {other}://")),
     }
 }
 
@@ -150,6 +186,9 @@ fn run(
     options: &VerifyOptions,
     requests: &Arc<AtomicU64>,
 ) -> Result<Vec<Verification>, String> {
+    for (env, url) in &options.overrides {
+        check_base(env, url)?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
