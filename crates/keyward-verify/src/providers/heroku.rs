@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::{has_text, is};
+use super::{flag, has_text, is};
 use crate::verifier::{Endpoint, Request, Verdict, Verifier};
 
 pub struct Heroku;
@@ -37,7 +37,7 @@ impl Verifier for Heroku {
         match status {
             200 if has_text(body, "/id")
                 && has_text(body, "/email")
-                && body.get("message").is_none() =>
+                && flag(body, "/two_factor_authentication").is_some() =>
             {
                 Some(Verdict::Live)
             }

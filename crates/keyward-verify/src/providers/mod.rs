@@ -1,15 +1,15 @@
 //! Every provider keyward can ask, one file each, in one list.
 
-// mod airtable;
+mod airtable;
 mod anthropic;
-// mod brevo;
+mod brevo;
 mod cloudflare;
-// mod deepgram;
+mod deepgram;
 mod digitalocean;
 mod discord;
-// mod doppler;
-// mod elevenlabs;
-// mod figma;
+mod doppler;
+mod elevenlabs;
+mod figma;
 mod github;
 mod gitlab;
 mod google;
@@ -20,8 +20,8 @@ mod linear;
 mod notion;
 mod openai;
 mod openrouter;
-// mod pinecone;
-// mod postman;
+mod pinecone;
+mod postman;
 mod replicate;
 mod sendgrid;
 mod slack;
@@ -37,18 +37,18 @@ use crate::verifier::Verifier;
 
 /// The registry. A built-in rule's `verifier` must name one of these ids.
 pub static REGISTRY: &[&dyn Verifier] = &[
-    // &airtable::TOKEN,
+    &airtable::TOKEN,
     &anthropic::API_KEY,
     &anthropic::ADMIN_KEY,
-    // &brevo::API_KEY,
+    &brevo::API_KEY,
     &cloudflare::API_TOKEN,
-    // &deepgram::API_KEY,
+    &deepgram::API_KEY,
     &digitalocean::TOKEN,
     &discord::BOT_TOKEN,
     &discord::WEBHOOK,
-    // &doppler::TOKEN,
-    // &elevenlabs::API_KEY,
-    // &figma::TOKEN,
+    &doppler::TOKEN,
+    &elevenlabs::API_KEY,
+    &figma::TOKEN,
     &github::USER_TOKEN,
     &github::INSTALLATION_TOKEN,
     &gitlab::TOKEN,
@@ -61,8 +61,8 @@ pub static REGISTRY: &[&dyn Verifier] = &[
     &openai::API_KEY,
     &openai::ADMIN_KEY,
     &openrouter::API_KEY,
-    // &pinecone::API_KEY,
-    // &postman::API_KEY,
+    &pinecone::API_KEY,
+    &postman::API_KEY,
     &replicate::API_TOKEN,
     &sendgrid::API_KEY,
     &slack::TOKEN,
