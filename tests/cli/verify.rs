@@ -414,7 +414,7 @@ async fn sarif_levels_follow_verification() {
         result["message"]["text"]
             .as_str()
             .unwrap()
-            .contains("invalid or revoked")
+            .contains("revoked or expired")
     );
     assert_eq!(result["properties"]["verification"], "invalid");
     assert_eq!(out.code, 0);
@@ -465,4 +465,34 @@ async fn check_explains_the_outcome() {
 fn check_refuses_a_key_on_the_command_line() {
     let out = run(keyward().args(["check", "sk-ant-api03-whatever"]));
     assert_eq!(out.code, 2);
+}
+
+#[test]
+fn a_plain_http_override_to_another_machine_is_refused() {
+    let tree = Tree::new();
+    let key = anthropic_key();
+    tree.write("k.txt", &key);
+    let scan = run(tree
+        .keyward()
+        .args(["scan", ".", "--verify"])
+        .env("KEYWARD_ANTHROPIC_BASE_URL", "http://api.example.com"));
+    assert_eq!(scan.code, 2, "{}", scan.all());
+    assert!(
+        scan.stderr.contains("KEYWARD_ANTHROPIC_BASE_URL"),
+        "{}",
+        scan.stderr
+    );
+    assert!(scan.stderr.contains("clear text"), "{}", scan.stderr);
+    assert!(!scan.all().contains(&key));
+    let check = run(keyward()
+        .args(["check"])
+        .write_stdin(format!("{key}\n"))
+        .env("KEYWARD_ANTHROPIC_BASE_URL", "http://10.1.2.3:8080"));
+    assert_eq!(check.code, 2, "{}", check.all());
+    // Without --verify the variable is never read.
+    let offline = run(tree
+        .keyward()
+        .args(["scan", "."])
+        .env("KEYWARD_ANTHROPIC_BASE_URL", "http://api.example.com"));
+    assert_eq!(offline.code, 1);
 }

@@ -314,3 +314,61 @@ fn classify(verifier: &dyn Verifier, answer: &http::Answer) -> Verification {
         http_status: Some(status),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn overrides(url: &str) -> Result<VerifyOptions, String> {
+        VerifyOptions::default().with_env_overrides(|name| {
+            (name == "KEYWARD_ANTHROPIC_BASE_URL").then(|| url.to_string())
+        })
+    }
+
+    #[test]
+    fn plain_http_goes_only_to_this_machine() {
+        for ok in [
+            "https://api.example.com",
+            "https://proxy.example.com/anthropic/",
+            "http://127.0.0.1:8080",
+            "http://127.8.0.1",
+            "http://[::1]:9000",
+            "http://localhost:3000",
+            "http://LOCALHOST",
+        ] {
+            let options = overrides(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+            assert_eq!(
+                options.overrides["KEYWARD_ANTHROPIC_BASE_URL"],
+                ok.trim_end_matches('/')
+            );
+        }
+        for (bad, why) in [
+            ("http://api.example.com", "clear text"),
+            ("http://10.0.0.1:8080", "clear text"),
+            ("http://localhost.example.com", "clear text"),
+            ("http://127.0.0.1.nip.io", "clear text"),
+            ("ftp://127.0.0.1", "unsupported scheme"),
+            ("api.example.com", "not a URL"),
+            ("https://api.example.com/?key=1", "query"),
+            ("https://user:pw@api.example.com", "credentials"),
+        ] {
+            let err = overrides(bad).map(|_| ()).unwrap_err();
+            assert!(err.contains("KEYWARD_ANTHROPIC_BASE_URL"), "{bad}: {err}");
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_override_set_in_code_is_checked_too() {
+        let options = VerifyOptions {
+            overrides: HashMap::from([(
+                "KEYWARD_ANTHROPIC_BASE_URL",
+                "http://api.example.com".to_string(),
+            )]),
+            ..VerifyOptions::default()
+        };
+        let verifier = providers::by_id("anthropic-api").unwrap();
+        let err = verify_rounds(verifier, "kw-test", 1, &options).unwrap_err();
+        assert!(err.contains("clear text"), "{err}");
+    }
+}

@@ -369,3 +369,47 @@ fn every_kin_named_exists() {
         }
     }
 }
+
+#[test]
+fn a_huge_body_gives_unknown_without_being_read() {
+    use super::server::Body;
+    let anthropic = crate::providers::by_id("anthropic-api").unwrap();
+    let live = anthropic.samples().live[0];
+    for (sent, stall) in [
+        (10 << 20, Duration::ZERO),
+        (1 << 20, Duration::from_secs(30)),
+    ] {
+        let mut huge = Reply::new(200, live.1);
+        huge.body = Body::Huge {
+            len: 10 << 20,
+            sent,
+            stall,
+        };
+        let started = std::time::Instant::now();
+        let (got, _) = ask(anthropic, "kw-test", vec![huge]);
+        // Reading it all would take the stall, past the 5 s timeout.
+        assert_eq!(
+            (got.status, got.reason),
+            (Status::Unknown, Some(Reason::UnexpectedResponse))
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
+fn latency_covers_a_retry_after_wait() {
+    let anthropic = crate::providers::by_id("anthropic-api").unwrap();
+    let limited = Reply::new(429, "{}").header("retry-after", "1");
+    let (got, received) = ask(
+        anthropic,
+        "kw-test",
+        vec![limited, reply(&anthropic.samples().live[0])],
+    );
+    assert_eq!(got.status, Status::Live);
+    assert_eq!(received.len(), 2);
+    assert!(got.latency_ms.unwrap() >= 1000, "{:?}", got.latency_ms);
+}
