@@ -74,10 +74,8 @@ impl Server {
         let received = Arc::new(Mutex::new(Vec::new()));
         let log = received.clone();
         std::thread::spawn(move || {
-            let mut count = 0;
-            for stream in listener.incoming().flatten() {
+            for (count, stream) in listener.incoming().flatten().enumerate() {
                 let reply = replies[count.min(replies.len() - 1)].clone();
-                count += 1;
                 let log = log.clone();
                 std::thread::spawn(move || serve(stream, &reply, &log));
             }
