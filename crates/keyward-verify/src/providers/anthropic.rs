@@ -95,6 +95,16 @@ impl Verifier for Anthropic {
             live,
             invalid: INVALID,
             restricted: RESTRICTED,
+            undecided: &[
+                (
+                    401,
+                    r#"{"type":"error","error":{"type":"some_future_error","message":"m"},"request_id":"req_013"}"#,
+                ),
+                (
+                    529,
+                    r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_014"}"#,
+                ),
+            ],
             kin: &["anthropic-api", "anthropic-admin"],
             ..Samples::DEFAULT
         }

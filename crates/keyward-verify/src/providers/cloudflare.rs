@@ -81,6 +81,11 @@ impl Verifier for Cloudflare {
                 200,
                 r#"{"result":{"id":"ed17574386854bf78a67040be0a770b0","status":"disabled"},"success":true,"errors":[],"messages":[]}"#,
             )],
+            // A malformed Authorization header says nothing of the token.
+            undecided: &[(
+                400,
+                r#"{"success":false,"errors":[{"code":6003,"message":"Invalid request headers","error_chain":[{"code":6111,"message":"Invalid format for Authorization header"}]}],"messages":[],"result":null}"#,
+            )],
             ..Samples::DEFAULT
         }
     }

@@ -95,6 +95,10 @@ impl Verifier for GitHub {
                 403,
                 r#"{"message":"Resource not accessible by personal access token","documentation_url":"https://docs.github.com/rest/users/users#get-the-authenticated-user","status":"403"}"#,
             )],
+            undecided: &[(
+                403,
+                r#"{"message":"API rate limit exceeded for user ID 1.","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"}"#,
+            )],
             kin: &["github", "github-installation"],
             ..Samples::DEFAULT
         }

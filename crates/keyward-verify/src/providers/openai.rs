@@ -102,6 +102,16 @@ impl Verifier for OpenAi {
                 401,
                 r#"{"error":{"message":"You have insufficient permissions for this operation. Missing scopes: api.model.read. Check that you have the correct role in your organization (Reader, Writer, Owner) and project (Member, Owner), and if you're using a restricted API key, that it has the necessary scopes.","type":"invalid_request_error","param":null,"code":null}}"#,
             )],
+            undecided: &[
+                (
+                    401,
+                    r#"{"error":{"message":"Your account is not active, please check your billing details on our website.","type":"billing_not_active","param":null,"code":"account_deactivated"}}"#,
+                ),
+                (
+                    403,
+                    r#"{"error":{"code":"unsupported_country_region_territory","message":"Country, region, or territory not supported","param":null,"type":"request_forbidden"}}"#,
+                ),
+            ],
             kin: &["openai", "openai-admin", "groq"],
             ..Samples::DEFAULT
         }

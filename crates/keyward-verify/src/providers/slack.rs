@@ -68,6 +68,11 @@ impl Verifier for Slack {
                 (200, r#"{"ok":false,"error":"token_expired"}"#),
                 (200, r#"{"ok":false,"error":"account_inactive"}"#),
             ],
+            // The token never arrived, or is of a kind auth.test refuses.
+            undecided: &[
+                (200, r#"{"ok":false,"error":"not_authed"}"#),
+                (200, r#"{"ok":false,"error":"not_allowed_token_type"}"#),
+            ],
             ..Samples::DEFAULT
         }
     }

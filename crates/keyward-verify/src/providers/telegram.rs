@@ -59,6 +59,10 @@ impl Verifier for Telegram {
                 401,
                 r#"{"ok":false,"error_code":401,"description":"Unauthorized"}"#,
             )],
+            undecided: &[(
+                404,
+                r#"{"ok":false,"error_code":404,"description":"Not Found"}"#,
+            )],
             ..Samples::DEFAULT
         }
     }

@@ -251,6 +251,22 @@ fn check_verifier(verifier: &'static dyn Verifier) -> Vec<String> {
             );
         }
     }
+    for sample in samples.undecided {
+        let (got, _) = ask(verifier, &secret, vec![reply(sample)]);
+        let reason = match sample.0 {
+            404 => Reason::EndpointChanged,
+            429 => Reason::RateLimited,
+            500..=599 => Reason::ProviderError,
+            _ => Reason::UnexpectedResponse,
+        };
+        expect(
+            &mut failures,
+            format!("undecided {} {}", sample.0, sample.1),
+            &got,
+            Status::Unknown,
+            Some(reason),
+        );
+    }
     // A server error is never a verdict, even with a documented body.
     for sample in samples.live.iter().chain(samples.invalid) {
         let (got, received) = ask(verifier, &secret, vec![Reply::new(502, sample.1)]);

@@ -62,6 +62,9 @@ pub struct Samples {
     /// The provider's own "real, but not allowed" (empty where the
     /// endpoint needs no permission).
     pub restricted: &'static [Sample],
+    /// The provider's own answers that still say nothing about the key (a
+    /// 403 rate limit, a 404 for a moved method): they must stay unknown.
+    pub undecided: &'static [Sample],
     /// Verifier ids whose documented answers are legitimately this
     /// provider's too (kinds of key of one provider, or an API that copies
     /// another's format). Their bodies are not impostors here.
@@ -78,6 +81,7 @@ impl Samples {
         live: &[],
         invalid: &[],
         restricted: &[],
+        undecided: &[],
         kin: &[],
     };
 }
