@@ -110,12 +110,7 @@ fn in_path(secret: &str) -> String {
 
 /// Whether the request carries the secret where the provider documents it,
 /// and nowhere else; `Err` says what is wrong.
-fn check_request(
-    verifier: &dyn Verifier,
-    samples: &Samples,
-    secret: &str,
-    got: &Received,
-) -> Result<(), String> {
+fn check_request(samples: &Samples, secret: &str, got: &Received) -> Result<(), String> {
     let encoded = in_path(secret);
     let target = samples.path.replace("{secret}", &encoded);
     if got.method != samples.method || got.target != target {
@@ -168,8 +163,7 @@ fn check_request(
     let stray_path = in_path && !matches!(samples.carrier, Carrier::Path);
     if stray_header || stray_path || in_body {
         return Err(format!(
-            "{}: the secret also travels in headers {carrying:?}, path {stray_path}, body {in_body}",
-            verifier.id()
+            "the secret also travels in headers {carrying:?}, path {stray_path}, body {in_body}"
         ));
     }
     Ok(())
@@ -195,13 +189,7 @@ fn check_verifier(verifier: &'static dyn Verifier) -> Vec<String> {
     };
 
     if samples.live.is_empty() || samples.invalid.is_empty() {
-        expect(
-            &mut failures,
-            "documents a live and an invalid answer".into(),
-            &Verification::unknown(Reason::Network),
-            Status::Live,
-            None,
-        );
+        return vec![format!("{id}: documents no live or no invalid answer")];
     }
     // The documented answers, and the request that drew them.
     let documented = [
@@ -226,7 +214,7 @@ fn check_verifier(verifier: &'static dyn Verifier) -> Vec<String> {
             }
             match received.as_slice() {
                 [one] => {
-                    if let Err(e) = check_request(verifier, &samples, &secret, one) {
+                    if let Err(e) = check_request(&samples, &secret, one) {
                         failures.push(format!("{id}: {e}"));
                     }
                 }
