@@ -496,3 +496,32 @@ fn a_plain_http_override_to_another_machine_is_refused() {
         .env("KEYWARD_ANTHROPIC_BASE_URL", "http://api.example.com"));
     assert_eq!(offline.code, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loopback_override_never_goes_through_a_proxy() {
+    let (provider, proxy) = (MockServer::start().await, MockServer::start().await);
+    for server in [&provider, &proxy] {
+        Mock::given(method("GET"))
+            .respond_with(models_ok())
+            .mount(server)
+            .await;
+    }
+    let tree = Tree::new();
+    tree.write("k.txt", anthropic_key());
+    let out = run(tree
+        .keyward()
+        .args(["scan", ".", "--verify", "--format", "json"])
+        .env("KEYWARD_ANTHROPIC_BASE_URL", provider.uri())
+        .env("HTTP_PROXY", proxy.uri())
+        .env("http_proxy", proxy.uri())
+        .env("ALL_PROXY", proxy.uri())
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy"));
+    assert_eq!(out.json()[0]["verification"], "live", "{}", out.all());
+    assert_eq!(
+        requests(&proxy).await,
+        0,
+        "the key went through the proxy in clear text"
+    );
+    assert_eq!(requests(&provider).await, 1);
+}

@@ -26,10 +26,17 @@ pub enum NoAnswer {
     Network,
 }
 
-pub fn client(timeout: Duration) -> Result<Client, String> {
+/// The client. Proxies come from the environment (`HTTPS_PROXY`,
+/// `ALL_PROXY`, `NO_PROXY`, …) unless `direct`: a plain-http base is only
+/// ever this machine, and a proxy would see the key in clear text.
+pub fn client(timeout: Duration, direct: bool) -> Result<Client, String> {
     // rustls with ring: pure Rust, no OpenSSL. Installing twice is harmless.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    Client::builder()
+    let builder = match direct {
+        true => Client::builder().no_proxy(),
+        false => Client::builder(),
+    };
+    builder
         .user_agent(concat!("keyward/", env!("CARGO_PKG_VERSION")))
         // A redirect could carry the key to another host.
         .redirect(reqwest::redirect::Policy::none())

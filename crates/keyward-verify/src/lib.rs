@@ -83,8 +83,9 @@ impl VerifyOptions {
 }
 
 /// Refuse a base URL that would send a key in clear text over a network,
-/// or that is not a plain base URL.
-fn check_base(env: &str, url: &str) -> Result<(), String> {
+/// or that is not a plain base URL. `Ok(true)` for plain http to this
+/// machine.
+fn check_base(env: &str, url: &str) -> Result<bool, String> {
     let parsed = reqwest::Url::parse(url).map_err(|e| format!("{env} is not a URL ({e})"))?;
     let host = parsed.host_str().unwrap_or_default();
     let loopback = host.eq_ignore_ascii_case("localhost")
@@ -100,8 +101,8 @@ fn check_base(env: &str, url: &str) -> Result<(), String> {
         _ if !parsed.username().is_empty() || parsed.password().is_some() => {
             Err(format!("{env} must not hold credentials"))
         }
-        "https" => Ok(()),
-        "http" if loopback => Ok(()),
+        "https" => Ok(false),
+        "http" if loopback => Ok(true),
         "http" => Err(format!(
             "{env} is plain http:// to another machine: keys would cross the network \
              in clear text; use https://, or http:// only to 127.0.0.1, ::1 or localhost"
@@ -186,15 +187,17 @@ fn run(
     options: &VerifyOptions,
     requests: &Arc<AtomicU64>,
 ) -> Result<Vec<Verification>, String> {
+    // A plain-http base is this machine (check_base): never via a proxy.
+    let mut direct = false;
     for (env, url) in &options.overrides {
-        check_base(env, url)?;
+        direct |= check_base(env, url)?;
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the verification runtime: {e}"))?;
-    let client = http::client(options.timeout)?;
+    let client = http::client(options.timeout, direct)?;
     Ok(runtime.block_on(ask_all(client, jobs, options, requests)))
 }
 
@@ -335,12 +338,16 @@ mod tests {
             "http://[::1]:9000",
             "http://localhost:3000",
             "http://LOCALHOST",
+            "HTTP://127.0.0.1:8080",
         ] {
             let options = overrides(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
             assert_eq!(
                 options.overrides["KEYWARD_ANTHROPIC_BASE_URL"],
                 ok.trim_end_matches('/')
             );
+            // Plain http is flagged, so the client bypasses any proxy.
+            let clear = ok.to_ascii_lowercase().starts_with("http:");
+            assert_eq!(check_base("X", ok), Ok(clear), "{ok}");
         }
         for (bad, why) in [
             ("http://api.example.com", "clear text"),

@@ -69,7 +69,7 @@ thread_local! {
     /// system's certificates, which takes longer than a whole ask here.
     static ASKER: (tokio::runtime::Runtime, reqwest::Client) = (
         tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap(),
-        crate::http::client(Duration::from_secs(5)).unwrap(),
+        crate::http::client(Duration::from_secs(5), true).unwrap(),
     );
 }
 
