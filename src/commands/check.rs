@@ -133,11 +133,11 @@ fn explain(v: &Verification) -> (&'static str, &'static str) {
             "if it was ever committed or shared, rotate it now",
         ),
         (Status::LiveRestricted, _) => (
-            "the key is real but was refused a permission (403)",
+            "the key is real but was refused a permission",
             "check the project, organisation or workspace scope and the billing",
         ),
         (Status::Invalid, _) => (
-            "the provider rejected the key (401): invalid or revoked",
+            "the provider rejected the key: revoked or expired (or never valid)",
             "regenerate the key, or check for whitespace pasted with it",
         ),
         (_, Some(Reason::RateLimited)) => (

@@ -37,7 +37,7 @@ fn verify_options(args: &VerifyArgs) -> Result<VerifyOptions> {
             .with_context(|| format!("--{name} must be a positive number of seconds"))
     };
     let defaults = VerifyOptions::default();
-    Ok(VerifyOptions {
+    VerifyOptions {
         concurrency: args.verify_concurrency.max(1),
         timeout: seconds(args.verify_timeout, "verify-timeout")?,
         deadline: seconds(args.verify_deadline, "verify-deadline")?,
@@ -47,7 +47,8 @@ fn verify_options(args: &VerifyArgs) -> Result<VerifyOptions> {
         },
         ..defaults
     }
-    .with_env_overrides(|name| std::env::var(name).ok()))
+    .with_env_overrides(|name| std::env::var(name).ok())
+    .map_err(anyhow::Error::msg)
 }
 
 fn load_config(args: &ConfigArgs, root: &Path) -> Result<Config> {

@@ -297,7 +297,9 @@ fn result(f: &Finding, rule_index: usize, rule: &Rule, show_secrets: bool) -> Sa
         Some(Status::LiveRestricted) => {
             message.push_str(": verified real (the provider refused a permission), rotate it")
         }
-        Some(Status::Invalid) => message.push_str(": the provider says it is invalid or revoked"),
+        Some(Status::Invalid) => {
+            message.push_str(": the provider says it is revoked or expired (or never valid)")
+        }
         Some(Status::Unknown) => {
             let label = f
                 .verification
