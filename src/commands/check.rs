@@ -156,6 +156,14 @@ fn explain(v: &Verification) -> (&'static str, &'static str) {
             "no answer in time",
             "check the network, or raise --verify-timeout",
         ),
+        (_, Some(Reason::Deadline)) => (
+            "verification as a whole ran out of time",
+            "raise --verify-deadline",
+        ),
+        (_, Some(Reason::OtherInstance)) => (
+            "the provider's public host does not know this key; a self-hosted instance (GitHub Enterprise Server, self-managed GitLab) may",
+            "check the key on your own instance, and rotate it there if it works",
+        ),
         (_, Some(Reason::Network)) => (
             "could not reach the provider",
             "check the network, proxy and DNS",

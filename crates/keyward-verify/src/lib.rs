@@ -225,7 +225,7 @@ async fn ask_all(
             };
             tokio::time::timeout_at(deadline, asked)
                 .await
-                .unwrap_or_else(|_| Verification::unknown(Reason::Timeout))
+                .unwrap_or_else(|_| Verification::unknown(Reason::Deadline))
         }));
     }
     let mut out = Vec::with_capacity(tasks.len());
@@ -292,14 +292,24 @@ async fn ask(
     }
 }
 
+/// What a provider's verdict means for the key.
+pub(crate) fn outcome(verifier: &dyn Verifier, verdict: Verdict) -> (Status, Option<Reason>) {
+    match verdict {
+        Verdict::Live => (Status::Live, None),
+        Verdict::LiveRestricted => (Status::LiveRestricted, None),
+        Verdict::Invalid if verifier.has_other_instances() => {
+            (Status::Unknown, Some(Reason::OtherInstance))
+        }
+        Verdict::Invalid => (Status::Invalid, None),
+    }
+}
+
 /// The provider's own answer decides; otherwise the status code says only
 /// why nobody can tell.
 fn classify(verifier: &dyn Verifier, answer: &http::Answer) -> Verification {
     let status = answer.status;
     let (state, reason) = match verifier.judge(status, answer.json.as_ref()) {
-        Some(Verdict::Live) => (Status::Live, None),
-        Some(Verdict::LiveRestricted) => (Status::LiveRestricted, None),
-        Some(Verdict::Invalid) => (Status::Invalid, None),
+        Some(verdict) => outcome(verifier, verdict),
         None => (
             Status::Unknown,
             Some(match status {

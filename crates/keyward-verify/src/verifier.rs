@@ -18,6 +18,13 @@ pub trait Verifier: Sync {
     /// recognisably the provider's (a proxy, a gateway, a changed API):
     /// then the status code alone decides nothing.
     fn judge(&self, status: u16, body: Option<&Value>) -> Option<Verdict>;
+    /// Whether keys of this format are also issued by self-hosted instances
+    /// (GitHub Enterprise Server, self-managed GitLab). Then the public
+    /// host not knowing a key proves nothing: its "invalid" is `unknown`,
+    /// and the key keeps blocking.
+    fn has_other_instances(&self) -> bool {
+        false
+    }
     /// The provider's documented answers and request, for the test harness
     /// (`testkit`): a verifier cannot be registered without them.
     #[cfg(test)]

@@ -50,6 +50,10 @@ impl Verifier for GitHub {
             .header("x-github-api-version", "2022-11-28")
     }
 
+    fn has_other_instances(&self) -> bool {
+        true
+    }
+
     fn judge(&self, status: u16, body: Option<&Value>) -> Option<Verdict> {
         let body = body?;
         let documented = has_text(body, "/documentation_url");

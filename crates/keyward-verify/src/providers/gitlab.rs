@@ -32,6 +32,10 @@ impl Verifier for GitLab {
         Request::get("/api/v4/personal_access_tokens/self").header("private-token", secret)
     }
 
+    fn has_other_instances(&self) -> bool {
+        true
+    }
+
     fn judge(&self, status: u16, body: Option<&Value>) -> Option<Verdict> {
         let body = body?;
         let token =

@@ -94,14 +94,6 @@ fn reply(sample: &Sample) -> Reply {
     Reply::new(sample.0, sample.1)
 }
 
-fn status_of(verdict: Verdict) -> Status {
-    match verdict {
-        Verdict::Live => Status::Live,
-        Verdict::LiveRestricted => Status::LiveRestricted,
-        Verdict::Invalid => Status::Invalid,
-    }
-}
-
 /// The secret as a `Path` carrier places it: each `/`-separated part one
 /// percent-encoded segment.
 fn in_path(secret: &str) -> String {
@@ -206,8 +198,8 @@ fn check_verifier(verifier: &'static dyn Verifier) -> Vec<String> {
                 &mut failures,
                 format!("documented {} {}", sample.0, sample.1),
                 &got,
-                status_of(verdict),
-                None,
+                crate::outcome(verifier, verdict).0,
+                crate::outcome(verifier, verdict).1,
             );
             if got.http_status != Some(sample.0) {
                 failures.push(format!("{id}: http_status {:?}", got.http_status));
