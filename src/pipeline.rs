@@ -61,7 +61,10 @@ pub fn run(
     let started = Instant::now();
     let detector = detector(&settings.config)?;
     let mut report = scan(source, &detector, progress)?;
-    settings.config.allow.apply(&mut report.findings);
+    settings
+        .config
+        .allow
+        .apply(&mut report.findings, &source.base());
 
     let mut notes = Vec::new();
     if let Some(BaselineUse { baseline, prune_to }) = &settings.baseline {
@@ -113,20 +116,16 @@ pub fn run(
 }
 
 impl Scanned {
-    /// Print the scan's warnings and those of its rendered reports, each
+    /// Print the scan's warnings and those of writing its report, each
     /// once.
-    pub fn print_warnings(&self, rendered: &[&crate::output::Rendered]) {
+    pub fn print_warnings(&self, written: &[String]) {
         let scan: Vec<String> = self
             .report
             .warnings
             .iter()
             .map(ToString::to_string)
             .collect();
-        crate::term::warnings(
-            scan.iter()
-                .chain(rendered.iter().flat_map(|r| &r.warnings))
-                .map(String::as_str),
-        );
+        crate::term::warnings(scan.iter().chain(written).map(String::as_str));
     }
 
     pub fn blocking(&self) -> usize {

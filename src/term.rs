@@ -106,9 +106,56 @@ pub fn stdout(text: &str) -> Result<()> {
     }
 }
 
-/// Write a whole file.
+/// Write a whole file atomically: a temporary file beside it, then a
+/// rename, so that an interruption leaves the old file, never a torn one.
 pub fn write_file(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    write_file_with(path, |out| Ok(out.write_all(text.as_bytes())?))
+}
+
+/// `write_file`, the content streamed by `fill`.
+pub fn write_file_with<T>(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.keyward-{}.tmp", std::process::id()));
+    let written = (|| -> Result<T> {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&temp)?);
+        let value = fill(&mut out)?;
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&temp, path)?;
+        Ok(value)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written.with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Standard output, streamed by `fill`. A closed pipe ends output quietly.
+pub fn stdout_with<T: Default>(fill: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let result = fill(&mut out).and_then(|value| {
+        out.flush()?;
+        Ok(value)
+    });
+    match result {
+        Err(e) if is_broken_pipe(&e) => Ok(T::default()),
+        other => other.context("cannot write to standard output"),
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 /// Append to a file the runner reads (`GITHUB_OUTPUT`, the job summary).

@@ -79,7 +79,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                 invalid: Some(invalid),
                 ..empty
             };
-            term::stdout(&args.format.render(&Document::Check(&report))?.text)?;
+            term::stdout(&args.format.render(&Document::Check(&report))?)?;
             return Ok(ExitCode::from(1));
         }
     };
@@ -97,7 +97,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             }),
             ..empty
         };
-        term::stdout(&args.format.render(&Document::Check(&report))?.text)?;
+        term::stdout(&args.format.render(&Document::Check(&report))?)?;
         return Ok(ExitCode::SUCCESS);
     };
     let results = verify_rounds(verifier, key, args.rounds, &verify_options(&args.verify)?)
@@ -117,7 +117,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         latencies_ms: &latencies,
         ..empty
     };
-    term::stdout(&args.format.render(&Document::Check(&report))?.text)?;
+    term::stdout(&args.format.render(&Document::Check(&report))?)?;
     Ok(match last.status {
         Status::Live | Status::LiveRestricted => ExitCode::SUCCESS,
         Status::Invalid => ExitCode::from(1),

@@ -136,11 +136,10 @@ fn scan(args: GithubArgs) -> Result<ExitCode> {
         color: false,
         suppressed: args.sarif_suppressed,
     };
-    let sarif = Format::Sarif.render(&Document::Scan(&findings))?;
-    term::write_file(&sarif_file, &sarif.text)?;
-    let annotations = Format::Github.render(&Document::Scan(&findings))?;
-    term::stdout(&annotations.text)?;
-    result.print_warnings(&[&sarif, &annotations]);
+    let document = Document::Scan(&findings);
+    let warnings = term::write_file_with(&sarif_file, |out| Format::Sarif.write(&document, out))?;
+    term::stdout_with(|out| Format::Github.write(&document, out))?;
+    result.print_warnings(&warnings);
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
         term::append_file(
             Path::new(&path),

@@ -38,7 +38,7 @@ fn verify_options(args: &VerifyArgs) -> Result<VerifyOptions> {
     };
     let defaults = VerifyOptions::default();
     VerifyOptions {
-        concurrency: args.verify_concurrency.max(1),
+        concurrency: args.verify_concurrency.max(1) as usize,
         timeout: seconds(args.verify_timeout, "verify-timeout")?,
         deadline: seconds(args.verify_deadline, "verify-deadline")?,
         retry: keyward_verify::retry::RetryPolicy {
@@ -96,7 +96,7 @@ fn walk_options(common: &CommonArgs) -> WalkOptions {
         no_ignore: common.no_ignore,
         follow_links: common.follow,
         max_file_size: (common.max_file_size > 0).then_some(common.max_file_size),
-        threads: common.threads,
+        threads: common.threads as usize,
     }
 }
 

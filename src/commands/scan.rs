@@ -44,18 +44,19 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         ));
     }
     let color = args.color.enabled(args.output.is_some());
-    let rendered = args.format.render(&Document::Scan(&Findings {
+    let document = Document::Scan(&Findings {
         report: &scanned.report,
         rules: scanned.detector.rules(),
         show_secrets: args.common.show_secrets,
         color,
         suppressed: true,
-    }))?;
-    match &args.output {
-        Some(path) => term::write_file(path, &rendered.text)?,
-        None => term::stdout(&rendered.text)?,
-    }
-    scanned.print_warnings(&[&rendered]);
+    });
+    let write = |out: &mut dyn std::io::Write| args.format.write(&document, out);
+    let warnings = match &args.output {
+        Some(path) => term::write_file_with(path, write)?,
+        None => term::stdout_with(write)?,
+    };
+    scanned.print_warnings(&warnings);
     let blocking = if args.write_baseline.is_some() {
         0
     } else {

@@ -13,7 +13,7 @@ use keyward_engine::path::FilePath;
 use keyward_engine::rules::{Rule, Severity};
 use keyward_engine::verdict::Status;
 
-use super::{Findings, Rendered, short_commit};
+use super::{Findings, short_commit};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// GitHub code scanning rejects a run with more results than this.
@@ -173,30 +173,36 @@ struct ResultProperties {
 }
 
 /// One run: every rule, and a result for each finding (without the
-/// suppressed ones unless asked for).
-pub fn render(findings: &Findings<'_>) -> Rendered {
+/// suppressed ones unless asked for). Past GitHub's limit, blocking results
+/// are kept first; only the results written are ever built.
+pub fn write(
+    findings: &Findings<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<Vec<String>> {
     let (report, rules, show_secrets) = (findings.report, findings.rules, findings.show_secrets);
     let mut warnings = Vec::new();
     let index: BTreeMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id(), i)).collect();
-    let mut results: Vec<SarifResult> = report
+    let mut chosen: Vec<(&Finding, usize)> = report
         .findings
         .iter()
         .filter(|f| findings.suppressed || !f.is_suppressed())
-        .filter_map(|f| {
-            let rule_index = *index.get(f.rule_id.as_str())?;
-            Some(result(f, rule_index, &rules[rule_index], show_secrets))
-        })
+        .filter_map(|f| Some((f, *index.get(&*f.rule_id)?)))
         .collect();
-    if results.len() > MAX_RESULTS {
+    if chosen.len() > MAX_RESULTS {
         warnings.push(format!(
             "SARIF: {} results is over GitHub's limit of {MAX_RESULTS} per run; the first {MAX_RESULTS} are written",
-            results.len()
+            chosen.len()
         ));
-        // Blocking results first, so that truncation drops suppressed ones.
-        results.sort_by_key(|r| !r.suppressions.is_empty());
-        results.truncate(MAX_RESULTS);
-        results.sort_by_key(location_key);
+        // Blocking results first, so that the cut drops suppressed ones;
+        // the sort is stable, so order within each group is kept.
+        chosen.sort_by_key(|(f, _)| f.is_suppressed());
+        chosen.truncate(MAX_RESULTS);
+        chosen.sort_by(|a, b| a.0.sort_key().cmp(&b.0.sort_key()));
     }
+    let results = chosen
+        .into_iter()
+        .map(|(f, i)| result(f, i, &rules[i], show_secrets))
+        .collect();
     let notifications = report
         .warnings
         .iter()
@@ -228,19 +234,9 @@ pub fn render(findings: &Findings<'_>) -> Rendered {
             results,
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    Rendered { text, warnings }
-}
-
-fn location_key(r: &SarifResult) -> (String, u64, u64, String) {
-    let l = &r.locations[0].physical_location;
-    (
-        l.artifact_location.uri.clone(),
-        l.region.start_line,
-        l.region.start_column,
-        r.rule_id.clone(),
-    )
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")?;
+    Ok(warnings)
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -324,7 +320,7 @@ fn result(f: &Finding, rule_index: usize, rule: &Rule, show_secrets: bool) -> Sa
         })
         .collect();
     SarifResult {
-        rule_id: f.rule_id.clone(),
+        rule_id: f.rule_id.to_string(),
         rule_index,
         level,
         message: Text { text: message },
@@ -342,7 +338,7 @@ fn result(f: &Finding, rule_index: usize, rule: &Rule, show_secrets: bool) -> Sa
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, f.fingerprint.clone())]),
         suppressions,
         properties: ResultProperties {
-            provider: f.provider.clone(),
+            provider: f.provider.to_string(),
             redacted: f.redacted.clone(),
             commit: f.commit.clone(),
             encoding: f.encoding.map(|e| e.as_str()),

@@ -192,3 +192,150 @@ fn check_takes_one_line_without_a_warning() {
         out.stderr
     );
 }
+
+/// Panics (exit 101): an absolute path with `[allow] paths`; a `secret`
+/// group shorter than its keyword with `boundary = ""`; a huge
+/// `--verify-concurrency`; and `-j 100000` started that many threads.
+#[test]
+fn odd_input_is_a_clear_error_or_works_but_never_panics() {
+    let tree = Tree::new();
+    tree.write("keyward.toml", "[allow]\npaths = [\"fixtures/**\"]\n");
+    tree.write("k.txt", replicate_token());
+    let out = run(tree.keyward().arg("scan").arg(tree.join("k.txt")));
+    assert_eq!(out.code, 1, "{}", out.all());
+    let out = run(tree.keyward().args(["scan", "/etc/hostname"]));
+    assert!(matches!(out.code, 0 | 1), "{}", out.all());
+
+    tree.write(
+        "keyward.toml",
+        "[[rules]]\nid = \"short\"\nprovider = \"p\"\ndescription = \"d\"\nregex = 'longkeyword(?P<secret>x)'\nkeywords = [\"longkeyword\"]\n[rules.validate]\nboundary = \"\"\n",
+    );
+    tree.write("s.txt", "a longkeywordx b\n");
+    let out = run(tree.keyward().args(["scan", "s.txt", "--format", "json"]));
+    assert_eq!(out.code, 1, "{}", out.all());
+
+    for args in [
+        vec!["scan", ".", "--verify-concurrency", "18446744073709551615"],
+        vec!["scan", ".", "-j", "100000"],
+    ] {
+        let out = run(tree.keyward().args(&args));
+        assert_eq!(out.code, 2, "{args:?}: {}", out.all());
+        assert!(out.stderr.contains("not in"), "{args:?}: {}", out.stderr);
+    }
+    let out = run(tree.keyward().args(["scan", ".", "-j", "1000"]));
+    assert_ne!(out.code, 101, "{}", out.all());
+}
+
+/// `keyward scan <(cat .env)`, `/dev/stdin` and a named FIFO said "0 files"
+/// and exited 0: something named is read.
+#[cfg(unix)]
+#[test]
+fn pipes_and_fifos_named_on_the_command_line_are_read() {
+    let key = replicate_token();
+    let out = run(keyward()
+        .args(["scan", "/dev/stdin", "--format", "json"])
+        .write_stdin(format!("T={key}\n")));
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert_eq!(out.found()[0].path, "/dev/stdin");
+    let tree = Tree::new();
+    let fifo = tree.join("pipe");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let writer = {
+        let (fifo, key) = (fifo.clone(), key.clone());
+        std::thread::spawn(move || std::fs::write(fifo, format!("T={key}\n")).unwrap())
+    };
+    let out = run(tree.keyward().args(["scan", "pipe", "--format", "json"]));
+    writer.join().unwrap();
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert!(out.stderr.contains("1 file,"), "{}", out.stderr);
+}
+
+/// `keyward scan src` ignored the root's `keyward.toml`, and `keyward scan
+/// vendor/lib` obeyed a vendored one: the repository root's config applies.
+#[test]
+fn the_repository_roots_config_applies_whatever_directory_is_named() {
+    let tree = Tree::git();
+    tree.write("keyward.toml", "[allow]\npaths = [\"src/fixtures/**\"]\n");
+    tree.write("src/fixtures/k.py", replicate_token());
+    tree.write(
+        "vendor/lib/keyward.toml",
+        "disable = [\"replicate-api-token\"]\n",
+    );
+    tree.write("vendor/lib/k.py", replicate_token());
+    let src = run(tree.keyward().args(["scan", "src"]));
+    assert_eq!(src.code, 0, "the root's allowlist applies: {}", src.all());
+    let vendor = run(tree.keyward().args(["scan", "vendor/lib"]));
+    assert_eq!(
+        vendor.code,
+        1,
+        "a vendored config does not: {}",
+        vendor.all()
+    );
+    // From a subdirectory too, and paths stay relative to where keyward runs.
+    let out = run(tree
+        .keyward()
+        .current_dir(tree.join("vendor"))
+        .args(["scan", "lib", "--format", "json"]));
+    assert_eq!(out.found()[0].path, "lib/k.py");
+}
+
+/// With one directory argument, paths were relative to that directory.
+#[test]
+fn paths_are_relative_to_the_working_directory() {
+    let tree = Tree::new();
+    tree.write("internal/communicator/ssh/k.go", replicate_token());
+    let out = run(tree
+        .keyward()
+        .args(["scan", "internal/communicator", "--format", "json"]));
+    assert_eq!(out.found()[0].path, "internal/communicator/ssh/k.go");
+}
+
+/// A root-level file named `tests\fixtures\prod.env` was allowlisted by
+/// `tests/fixtures/**` and reported under a path that does not exist.
+#[cfg(unix)]
+#[test]
+fn a_backslash_in_a_file_name_is_part_of_the_name() {
+    let tree = Tree::new();
+    tree.write("keyward.toml", "[allow]\npaths = [\"tests/fixtures/**\"]\n");
+    tree.write("tests\\fixtures\\prod.env", replicate_token());
+    let out = run(tree.keyward().args(["scan", ".", "--format", "json"]));
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert_eq!(out.found()[0].path, "tests\\fixtures\\prod.env");
+}
+
+/// A name with a newline wrote `::stop-commands::…` as a line of its own
+/// (the Actions log obeys it), and ANSI sequences passed through.
+#[cfg(unix)]
+#[test]
+fn control_characters_in_names_are_escaped_in_text_output() {
+    let tree = Tree::new();
+    let name = "x\n::stop-commands::pwn\n\u{1b}[2J.env";
+    tree.write(name, replicate_token());
+    std::fs::create_dir(tree.join("d\u{1b}]0;t\u{7}")).unwrap();
+    std::os::unix::fs::symlink(tree.join("nowhere"), tree.join("d\u{1b}]0;t\u{7}/l")).unwrap();
+    let out = run(tree.keyward().args([
+        "scan",
+        ".",
+        "x\n::stop-commands::pwn\n\u{1b}[2J.env",
+        "d\u{1b}]0;t\u{7}/l",
+    ]));
+    for line in out.stdout.lines().chain(out.stderr.lines()) {
+        assert!(!line.starts_with("::"), "{line:?}");
+        assert!(
+            !line.contains('\u{1b}') && !line.contains('\u{7}'),
+            "{line:?}"
+        );
+    }
+    assert!(
+        out.stdout
+            .contains("x\\n::stop-commands::pwn\\n\\u{1b}[2J.env:1:1"),
+        "{}",
+        out.stdout
+    );
+}

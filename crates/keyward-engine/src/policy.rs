@@ -42,7 +42,7 @@ mod tests {
         Finding {
             rule_id: "r".into(),
             provider: "p".into(),
-            path: FilePath::default(),
+            path: FilePath::default().into(),
             commit: None,
             span: Span {
                 line: 1,

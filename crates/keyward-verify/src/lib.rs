@@ -139,7 +139,7 @@ pub fn verify_findings(
         if finding.is_suppressed() {
             continue;
         }
-        let Some(&verifier) = verifier_of.get(finding.rule_id.as_str()) else {
+        let Some(&verifier) = verifier_of.get(&*finding.rule_id) else {
             continue;
         };
         let secret = finding.secret.expose().to_string();

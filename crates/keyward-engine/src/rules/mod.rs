@@ -156,6 +156,9 @@ pub struct Rule {
     pub boundary_left: ByteSet,
     pub boundary_right: ByteSet,
     pub builtin: bool,
+    /// The id and provider, shared by every finding of the rule.
+    pub shared_id: std::sync::Arc<str>,
+    pub shared_provider: std::sync::Arc<str>,
 }
 
 impl Rule {
@@ -211,6 +214,8 @@ impl Rule {
         let boundary_left = side(&def.validate.boundary_left)?;
         let boundary_right = side(&def.validate.boundary_right)?;
         Ok(Rule {
+            shared_id: def.id.as_str().into(),
+            shared_provider: def.provider.as_str().into(),
             def,
             pattern,
             lookbehind,

@@ -328,7 +328,7 @@ impl Scanner<'_> {
         }
         // Findings made before a read error are kept: nothing is lost.
         let origin = Origin {
-            path: display,
+            path: display.into(),
             commit: None,
         };
         report.found(self.detector, &origin, matches);
@@ -353,7 +353,7 @@ impl Source for Reader {
             Err(e) => report.warn(self.name.clone(), format!("read failed: {e}")),
         }
         let origin = Origin {
-            path: self.name.clone(),
+            path: self.name.clone().into(),
             commit: None,
         };
         report.found(detector, &origin, matches);

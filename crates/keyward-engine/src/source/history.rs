@@ -29,6 +29,10 @@ pub struct History {
 impl Source for History {
     /// Report the secrets in a file's new blob that were not in the file's
     /// blob before the commit.
+    fn base(&self) -> std::path::PathBuf {
+        Git::discover(&self.dir).map_or_else(|_| self.dir.clone(), |git| git.dir().to_path_buf())
+    }
+
     fn scan(&mut self, detector: &Detector, progress: &dyn Progress) -> Result<Report, Error> {
         let git = Git::discover(&self.dir)?;
         let mut args = vec![
@@ -103,7 +107,7 @@ impl Source for History {
                 .map(|m| (m.rule, m.secret.as_str()))
                 .collect();
             let origin = Origin {
-                path: change.path.clone(),
+                path: change.path.clone().into(),
                 commit: Some(commit.to_string()),
             };
             let added = matches
