@@ -73,13 +73,22 @@ fn rule() -> impl Strategy<Value = String> {
 
 fn config() -> impl Strategy<Value = String> {
     (
-        proptest::collection::vec(prop_oneof!["[a-z-]{0,20}", Just("anthropic-api-key".to_string())], 0..3),
+        proptest::collection::vec(
+            prop_oneof!["[a-z-]{0,20}", Just("anthropic-api-key".to_string())],
+            0..3,
+        ),
         proptest::collection::vec("[ -~]{0,12}", 0..3),
         proptest::collection::vec("[ -~]{0,12}", 0..3),
         proptest::collection::vec(rule(), 0..3),
     )
         .prop_map(|(disable, paths, secrets, rules)| {
-            let list = |items: &[String]| items.iter().map(|i| quoted(i)).collect::<Vec<_>>().join(", ");
+            let list = |items: &[String]| {
+                items
+                    .iter()
+                    .map(|i| quoted(i))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             format!(
                 "disable = [{}]\n{}\n[allow]\npaths = [{}]\nsecrets = [{}]\n",
                 list(&disable),

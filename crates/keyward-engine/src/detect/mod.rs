@@ -87,7 +87,14 @@ pub struct Detector {
 
 impl Detector {
     pub fn new(rules: Vec<Rule>) -> Result<Detector, Error> {
-        let prefilter = Prefilter::new(&rules)?;
+        let prefilter = Prefilter::new(&rules, true)?;
+        Ok(Detector { rules, prefilter })
+    }
+
+    /// A detector that finds only plain keys: what the decoders cost is
+    /// measured against it.
+    pub fn without_decoders(rules: Vec<Rule>) -> Result<Detector, Error> {
+        let prefilter = Prefilter::new(&rules, false)?;
         Ok(Detector { rules, prefilter })
     }
 

@@ -111,7 +111,7 @@ pub(crate) struct Prefilter {
 }
 
 impl Prefilter {
-    pub fn new(rules: &[Rule]) -> Result<Prefilter, Error> {
+    pub fn new(rules: &[Rule], decoders: bool) -> Result<Prefilter, Error> {
         let mut literals: Vec<Literal> = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             for keyword in &rule.def.keywords {
@@ -131,7 +131,7 @@ impl Prefilter {
             }
         }
         let keywords: Vec<Vec<u8>> = literals.iter().map(|l| l.bytes.clone()).collect();
-        for decoder in decode::all() {
+        for decoder in decode::all().into_iter().filter(|_| decoders) {
             let forms = keywords
                 .iter()
                 .flat_map(|keyword| decoder.forms(keyword))
