@@ -17,12 +17,23 @@ const PLACEHOLDER_WORDS: &[&[u8]] = &[
 /// placeholder words. Each is vanishingly rare in a random body of the
 /// lengths keys have (a run of 6 equal characters in 93 random base64url
 /// characters: about 1 in 10 million).
+///
+/// A body drawn from 20 symbols or fewer (hex, a UUID) runs into 6 equal or
+/// consecutive characters far more often (about 1 in 10,000 random 64-digit
+/// hex bodies), so there a run must be 8 long to count.
 pub fn looks_like_placeholder(body: &[u8]) -> bool {
-    longest_run(body, |a, b| a == b) >= 6
-        || longest_run(body, |a, b| b == a.wrapping_add(1)) >= 6
-        || longest_run(body, |a, b| a == b.wrapping_add(1)) >= 6
+    let run = if distinct_bytes(body) <= 20 { 8 } else { 6 };
+    longest_run(body, |a, b| a == b) >= run
+        || longest_run(body, |a, b| b == a.wrapping_add(1)) >= run
+        || longest_run(body, |a, b| a == b.wrapping_add(1)) >= run
         || (1..=8).any(|period| repeats_with_period(body, period) >= 16)
         || contains_word(body)
+}
+
+fn distinct_bytes(body: &[u8]) -> usize {
+    let mut seen = [false; 256];
+    body.iter().for_each(|&b| seen[usize::from(b)] = true);
+    seen.iter().filter(|&&s| s).count()
 }
 
 /// The length of the longest run in which each byte relates to the one before.
@@ -73,6 +84,8 @@ mod tests {
             "abcdefghijklmnopqrstuvwxyz".repeat(2),
             "0123456789".repeat(4),
             "aB3".repeat(13),
+            format!("{}00000000{}", "3f9a1c7e", "b2d4"),
+            format!("{}abcdefgh{}", "3f9a1c7e", "b2d4"),
             format!("{}EXAMPLE{}", "q8Zk2Lm", "Pw9Rt5Yv"),
         ] {
             assert!(looks_like_placeholder(body.as_bytes()), "{body}");
@@ -84,6 +97,9 @@ mod tests {
         for body in [
             "Qm9vZ3lLa2dJbDV0c1pX2rT7uVw8xYz0aB1cD3eF4gH5iJ6kL",
             "k3J8s0PqZr7Wm2Xn5Ld9Vb1Hc4Ty6Ue",
+            // Hex with a 6-long run, as 1 in 10,000 random 64-digit keys has.
+            "9c41e0b7d2a6f3584e1b0c9d7a2f6e3b000000d5c8a1f4e7b2c9d0a3f6e1b4c7",
+            "9c41e0b7d2a6f3584e1b0c9d7a2f6e3b012345d5c8a1f4e7b2c9d0a3f6e1b4c7",
         ] {
             assert!(!looks_like_placeholder(body.as_bytes()), "{body}");
         }
