@@ -75,7 +75,7 @@ pub fn check(rule: &Rule, secret: &[u8], keyword_len: usize) -> Result<(), Rejec
         return Err(Reject::Alphabet(char::from(*bad)));
     }
     if let Some(checksum) = v.checksum
-        && !checksum.verify(body)
+        && !checksum.verify(secret, body)
     {
         return Err(Reject::Checksum);
     }

@@ -277,7 +277,7 @@ impl RuleDef {
             .max_by_key(|k| k.len())?;
         let suffix = self.validate.suffix.as_deref().unwrap_or("");
         let body = text.get(keyword.len()..text.len().checked_sub(suffix.len())?)?;
-        Some(format!("{keyword}{}{suffix}", checksum.fix(body)))
+        Some(format!("{keyword}{}{suffix}", checksum.fix(keyword, body)))
     }
 }
 
