@@ -392,7 +392,11 @@ fn rules_lists_builtin_rules() {
         .map(|r| r["id"].as_str().unwrap())
         .collect();
     assert!(ids.contains(&"anthropic-api-key") && ids.contains(&"replicate-api-token"));
-    assert_eq!(rules[0]["verifiable"], true);
+    let anthropic = ids
+        .iter()
+        .position(|id| *id == "anthropic-api-key")
+        .unwrap();
+    assert_eq!(rules[anthropic]["verifiable"], true);
     let text = run(keyward().args(["rules"]));
     assert!(text.stdout.contains("anthropic-admin-key"));
 }

@@ -100,6 +100,41 @@ impl Detector {
         });
         // Overlapping hits of different rules may come out of order.
         out[first..].sort_by_key(|m| (m.start, m.rule));
+        self.drop_overlaps(out, first);
+    }
+
+    /// Where the secrets of two built-in rules overlap (a service-account
+    /// file and the private key inside it, a token inside a credential
+    /// URL), report one: the longer secret, or on the same span the more
+    /// precise rule, then the earlier rule. A custom rule's matches are
+    /// always reported. `out[first..]` is sorted by start.
+    fn drop_overlaps(&self, out: &mut Vec<Hit>, first: usize) {
+        let strength = |h: &Hit| (h.end - h.start, self.rules[h.rule].def.precision);
+        let builtin = |h: &Hit| self.rules[h.rule].builtin;
+        let hits = &out[first..];
+        let mut keep = vec![true; hits.len()];
+        for i in 0..hits.len() {
+            for j in i + 1..hits.len() {
+                if hits[j].start >= hits[i].end {
+                    break;
+                }
+                if !keep[i] || !keep[j] || !builtin(&hits[i]) || !builtin(&hits[j]) {
+                    continue;
+                }
+                let weaker = if strength(&hits[i]) >= strength(&hits[j]) {
+                    j
+                } else {
+                    i
+                };
+                keep[weaker] = false;
+            }
+        }
+        let mut index = 0;
+        out.retain(|_| {
+            let kept = index < first || keep[index - first];
+            index += 1;
+            kept
+        });
     }
 
     fn try_rule(&self, index: usize, buf: &[u8], at: usize, keyword_len: usize) -> Option<Hit> {

@@ -11,32 +11,50 @@ const PLACEHOLDER_WORDS: &[&[u8]] = &[
     b"yourkey",
     b"your_",
     b"insert",
+    b"password",
+    b"passw0rd",
+    b"changeme",
+    // Microsoft's documentation company.
+    b"contoso",
+    // The storage emulator's published account, whose key is public.
+    b"devstoreaccount",
 ];
 
 /// Repeated characters, short repeating patterns, runs of a sequence and
 /// placeholder words. Each is vanishingly rare in a random body of the
 /// lengths keys have (a run of 6 equal characters in 93 random base64url
-/// characters: about 1 in 10 million).
+/// characters: about 1 in 10 million). Hex digits, 16 symbols, repeat or
+/// count up by chance far more often (6 in a row: about 1 in 10,000 hex
+/// keys), so a run of them must be 8 long.
 pub fn looks_like_placeholder(body: &[u8]) -> bool {
-    longest_run(body, |a, b| a == b) >= 6
-        || longest_run(body, |a, b| b == a.wrapping_add(1)) >= 6
-        || longest_run(body, |a, b| a == b.wrapping_add(1)) >= 6
+    has_run(body, |a, b| a == b)
+        || has_run(body, |a, b| b == a.wrapping_add(1))
+        || has_run(body, |a, b| a == b.wrapping_add(1))
         || (1..=8).any(|period| repeats_with_period(body, period) >= 16)
-        || contains_word(body)
+        || holds_placeholder_word(body)
 }
 
-/// The length of the longest run in which each byte relates to the one before.
-fn longest_run(body: &[u8], related: impl Fn(u8, u8) -> bool) -> usize {
-    let (mut best, mut run) = (usize::from(!body.is_empty()), 1);
+/// Whether a run in which each byte relates to the one before is 6 long,
+/// or 8 if it is all lowercase hex digits.
+fn has_run(body: &[u8], related: impl Fn(u8, u8) -> bool) -> bool {
+    let hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    let Some(&first) = body.first() else {
+        return false;
+    };
+    let (mut run, mut all_hex) = (1, hex(first));
     for w in body.windows(2) {
         if related(w[0], w[1]) {
             run += 1;
-            best = best.max(run);
+            all_hex &= hex(w[1]);
         } else {
             run = 1;
+            all_hex = hex(w[1]);
+        }
+        if run >= if all_hex { 8 } else { 6 } {
+            return true;
         }
     }
-    best
+    false
 }
 
 /// The longest stretch over which `body[i] == body[i + period]`.
@@ -53,7 +71,8 @@ fn repeats_with_period(body: &[u8], period: usize) -> usize {
     best
 }
 
-fn contains_word(body: &[u8]) -> bool {
+/// Whether `body` holds one of the placeholder words, in any case.
+pub fn holds_placeholder_word(body: &[u8]) -> bool {
     PLACEHOLDER_WORDS.iter().any(|word| {
         body.windows(word.len())
             .any(|w| w.eq_ignore_ascii_case(word))
@@ -77,6 +96,15 @@ mod tests {
         ] {
             assert!(looks_like_placeholder(body.as_bytes()), "{body}");
         }
+    }
+
+    #[test]
+    fn runs_of_hex_digits_must_be_longer() {
+        assert!(!looks_like_placeholder(b"9a0c229c8eb7d5b876345678229a8d4d"));
+        assert!(!looks_like_placeholder(b"480e2a586c23dddcf50dc5034ffffff5"));
+        assert!(looks_like_placeholder(b"480e2a586c23dddcf50dc50ffffffff5"));
+        assert!(looks_like_placeholder(b"Zk29xxxxxxQm3"));
+        assert!(looks_like_placeholder(b"q8Zk2L12345678Pw9R"));
     }
 
     #[test]
