@@ -67,6 +67,9 @@ struct Hit {
     allow_marker: Option<&'static str>,
     /// For a key found by decoding: how, and the decoded key.
     decoded: Option<(Encoding, Vec<u8>)>,
+    /// How many decodings deep it was found: matches at different depths
+    /// are layers (a config file and the token inside it), not duplicates.
+    depth: u8,
 }
 
 /// What `Detector::check_key` says of one whole string.
@@ -130,6 +133,7 @@ impl Detector {
             }
         }
         out.truncate(kept);
+        self.drop_overlaps(out, first);
     }
 
     fn find_nested(&self, buf: &[u8], from: usize, until: usize, depth: usize, out: &mut Vec<Hit>) {
@@ -234,10 +238,52 @@ impl Detector {
                 start,
                 end,
                 allow_marker: hit.allow_marker.or_else(|| allow_marker_after(buf, end)),
+                depth: hit.depth + u8::from(decoded_key.is_some()),
                 decoded: decoded_key,
             });
         }
         decoded.ends.last().copied().unwrap_or(at + 1)
+    }
+
+    /// Where the secrets of two built-in rules overlap (a service-account
+    /// file and the private key inside it, a token inside a credential
+    /// URL), report one: the longer secret, or on the same span the more
+    /// precise rule, then the earlier rule. A custom rule's matches are
+    /// always reported, and a key decoded from inside a match is another
+    /// layer, not a duplicate (a Docker config, its `auth`, the token in it).
+    /// `out[first..]` is sorted by start.
+    fn drop_overlaps(&self, out: &mut Vec<Hit>, first: usize) {
+        let strength = |h: &Hit| (h.end - h.start, self.rules[h.rule].def.precision);
+        let builtin = |h: &Hit| self.rules[h.rule].builtin;
+        let hits = &out[first..];
+        let mut keep = vec![true; hits.len()];
+        for i in 0..hits.len() {
+            for j in i + 1..hits.len() {
+                if hits[j].start >= hits[i].end {
+                    break;
+                }
+                if !keep[i]
+                    || !keep[j]
+                    || !builtin(&hits[i])
+                    || !builtin(&hits[j])
+                    || hits[i].depth != hits[j].depth
+                {
+                    continue;
+                }
+                let weaker = if strength(&hits[i]) >= strength(&hits[j]) {
+                    j
+                } else {
+                    i
+                };
+                keep[weaker] = false;
+            }
+        }
+        let mut index = 0;
+        out.retain(|_| {
+            let kept = index < first || keep[index - first];
+            index += 1;
+            kept
+        });
     }
 
     fn try_rule(&self, index: usize, buf: &[u8], at: usize, keyword_len: usize) -> Option<Hit> {
@@ -278,6 +324,7 @@ impl Detector {
             end,
             allow_marker: allow_marker_after(buf, end),
             decoded: None,
+            depth: 0,
         })
     }
 

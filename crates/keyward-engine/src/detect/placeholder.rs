@@ -47,6 +47,37 @@ fn looks_like_placeholder(body: &[u8]) -> bool {
     placeholder_kind(body).is_some()
 }
 
+/// Words that mark a documented fake inside a structured credential (a
+/// connection string's password, a URL's user): there the body is not
+/// random, so a word anywhere in it counts. Five letters or more: shorter
+/// words occur by chance.
+const WORDS_INSIDE: &[&[u8]] = &[
+    b"example",
+    b"sample",
+    b"placeholder",
+    b"redacted",
+    b"dummy",
+    b"yourkey",
+    b"your_",
+    b"insert",
+    b"password",
+    b"passw0rd",
+    b"changeme",
+    // Microsoft's documentation company.
+    b"contoso",
+    // The storage emulator's published account, whose key is public.
+    b"devstoreaccount",
+];
+
+/// Whether a structured credential holds a placeholder word, in any case
+/// (the `placeholder = "words"` rules, and decoded `user:password`).
+pub fn holds_placeholder_word(body: &[u8]) -> bool {
+    WORDS_INSIDE.iter().any(|word| {
+        body.windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    })
+}
+
 /// The whole body repeats a unit of at most 16 characters, at least twice.
 fn periodic(body: &[u8]) -> bool {
     (1..=16.min(body.len() / 2)).any(|p| body[p..].iter().zip(body).all(|(a, b)| a == b))

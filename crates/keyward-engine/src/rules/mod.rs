@@ -56,7 +56,7 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Precision {
     Low,
@@ -90,8 +90,37 @@ pub struct Validate {
     pub boundary_left: Option<String>,
     /// Overrides `boundary` after the secret.
     pub boundary_right: Option<String>,
-    pub placeholder: Option<bool>,
+    pub placeholder: Option<Placeholder>,
     pub checksum: Option<Checksum>,
+    /// An encoding the body must decode from, with the structure inside.
+    pub decode: Option<Decode>,
+}
+
+/// What the body of a token encodes, checked after decoding it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decode {
+    /// Standard base64 of `user:password` (HTTP Basic, Docker's `auth`):
+    /// a printable user name, a colon, and a password that is not a
+    /// placeholder.
+    Base64UserPassword,
+}
+
+/// Which placeholder checks a rule runs: all of them (`true`, the default),
+/// none (`false`), or only the placeholder words (`"words"`), for a format
+/// whose body is base64 of binary data, where runs of `A` (zero bytes) and
+/// `/` (0xFF bytes) are structure, not filler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Placeholder {
+    All(bool),
+    Only(PlaceholderOnly),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlaceholderOnly {
+    Words,
 }
 
 /// One rule as written in a catalog file or a user's `keyward.toml`.
