@@ -38,13 +38,16 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 body() { head -c 4000 /dev/urandom | tr -dc "$2" | head -c "$1"; }
 replicate_token() { printf '%s%s' "r8" "_$(body 37 'A-Za-z0-9')"; }
 
-# PATH without any folder that holds cargo, rustc or rustup.
+# PATH without any folder that holds cargo, rustc or rustup, and an empty
+# HOME, so that neither ~/.cargo nor ~/.rustup (nor a warm pip or uv cache)
+# can be found.
+mkdir -p "$work/home"
 nocargo=""
 IFS=: read -ra dirs <<< "$PATH"
 for d in "${dirs[@]}"; do
   [ -e "$d/cargo" ] || [ -e "$d/rustc" ] || [ -e "$d/rustup" ] || nocargo="${nocargo:+$nocargo:}$d"
 done
-without_rust() { env -u CARGO_HOME -u RUSTUP_HOME -u RUSTUP_TOOLCHAIN -u CARGO_TARGET_DIR PATH="$1:$nocargo" "${@:2}"; }
+without_rust() { env -u CARGO_HOME -u RUSTUP_HOME -u RUSTUP_TOOLCHAIN -u CARGO_TARGET_DIR HOME="$work/home" PATH="$1:$nocargo" "${@:2}"; }
 if without_rust /nonexistent sh -c 'command -v cargo || command -v rustc || command -v rustup' >/dev/null; then
   echo "cannot hide the Rust toolchain from PATH"; exit 2
 fi
@@ -88,7 +91,7 @@ consumer() {
   printf 'TOKEN = "%s"\n' "$(replicate_token)" > "$1/settings.py"
   git -C "$1" add settings.py
 }
-# try NAME HOOK-ID [VAR=VALUE...] TOOL: `TOOL try-repo` the hook on the
+# try NAME HOOK-ID [env ARGS...] TOOL: `TOOL try-repo` the hook on the
 # staged key, from a cold cache; sets rc and took.
 try() {
   local name=$1 hook=$2; shift 2
@@ -100,8 +103,8 @@ try() {
 blocked() { [ "$rc" = 1 ] && grep -q "settings.py:1:10" "$work/log" && grep -q "replicate-api-token" "$work/log"; }
 
 # 2. pre-commit: the default hook installs the wheel.
-try pre-commit keyward PRE_COMMIT_HOME="$work/pre-commit-home" PIP_NO_INDEX=1 PIP_FIND_LINKS="$wheelhouse" \
-  PATH="$tools/venv-pre-commit/bin:$nocargo" "$tools/venv-pre-commit/bin/pre-commit"
+try pre-commit keyward -u CARGO_HOME -u RUSTUP_HOME HOME="$work/home" PRE_COMMIT_HOME="$work/pre-commit-home" \
+  PIP_NO_INDEX=1 PIP_FIND_LINKS="$wheelhouse" PATH="$tools/venv-pre-commit/bin:$nocargo" "$tools/venv-pre-commit/bin/pre-commit"
 if blocked; then
   echo "pre-commit try-repo, hook keyward, cold (installs the wheel, scans): $took s"
   pass "pre-commit try-repo: the default hook installs from the wheel with no Rust toolchain and blocks a staged key"
@@ -110,9 +113,12 @@ else
 fi
 
 # 3. prek: the same hook through uv.
-try prek keyward PREK_HOME="$work/prek-home" UV_NO_INDEX=1 UV_FIND_LINKS="$wheelhouse" \
-  PATH="$tools/venv-prek/bin:$nocargo" "$tools/venv-prek/bin/prek"
-if blocked; then
+try prek keyward -u CARGO_HOME -u RUSTUP_HOME HOME="$work/home" PREK_HOME="$work/prek-home" \
+  UV_NO_INDEX=1 UV_FIND_LINKS="$wheelhouse" PATH="$tools/venv-prek/bin:$nocargo" "$tools/venv-prek/bin/prek"
+# prek installs Rust by itself when a hook needs it, so its log must show
+# the hook ran as Python and nothing was built.
+if blocked && grep -q "hook_id=keyward language=python" "$work/prek-home/prek.log" \
+   && ! grep -qiE "cargo install|Installing Rust toolchain" "$work/prek-home/prek.log"; then
   echo "prek try-repo, hook keyward, cold: $took s"
   pass "prek try-repo: the default hook installs from the wheel with no Rust toolchain and blocks a staged key"
 else

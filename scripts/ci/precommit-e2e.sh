@@ -21,7 +21,8 @@ wheelhouse="${KEYWARD_WHEELHOUSE:-$repo/target/wheelhouse}"
 [ -n "$(find "$wheelhouse" -maxdepth 1 -name 'keyward_cli-*.whl' 2>/dev/null)" ] \
   || { echo "no keyward-cli wheel in $wheelhouse: run scripts/ci/wheelhouse.sh"; exit 2; }
 export PIP_NO_INDEX=1 PIP_FIND_LINKS="$wheelhouse"
-# PATH without any folder that holds cargo, rustc or rustup.
+# PATH without any folder that holds cargo, rustc or rustup (and below, an
+# empty HOME).
 nocargo=""
 IFS=: read -ra dirs <<< "$PATH"
 for d in "${dirs[@]}"; do
@@ -33,6 +34,9 @@ if command -v cargo >/dev/null || command -v rustup >/dev/null; then echo "canno
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# An empty HOME: no ~/.cargo or ~/.rustup to find, and a cold pip cache.
+mkdir -p "$work/home"
+export HOME="$work/home"
 export PRE_COMMIT_HOME="$work/pre-commit-home"
 export GIT_AUTHOR_NAME=e2e GIT_AUTHOR_EMAIL=e2e@example.invalid
 export GIT_COMMITTER_NAME=e2e GIT_COMMITTER_EMAIL=e2e@example.invalid
