@@ -77,16 +77,15 @@ locate() {
 # A path bash can use (Git Bash on Windows is given C:\... paths).
 unix_path() { if command -v cygpath >/dev/null 2>&1; then cygpath -u "$1"; else echo "$1"; fi; }
 
-# Returns 1 (build from source) when no release serves; exits on a release
-# that fails verification.
-install_release() {
-  local target="$1" bin_dir="$2" work="$3" tag="v$version" archive published expected actual
+# Whether a release serves: one exists for this runner and was built from
+# these very sources. Any failure here means no (then the action builds its
+# own sources, which is safe); it downloads into WORK.
+release_serves() {
+  local target="$1" work="$2" tag="v$version" archive="$3"
   if [ -z "$target" ]; then
     echo "keyward: no release binary for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}: building from the action's sources"
     return 1
   fi
-  archive="keyward-$target.tar.gz"
-  if [ "${RUNNER_OS:-}" = Windows ]; then archive="keyward-$target.zip"; fi
   if ! command -v gh >/dev/null 2>&1; then
     echo "keyward: no gh on this runner to download release $tag: building from the action's sources"
     return 1
@@ -97,13 +96,16 @@ install_release() {
     echo "keyward: no release $tag of $repo to download ($(head -n 1 "$work/gh.log")): building from the action's sources"
     return 1
   fi
-  published="$(cut -c1-64 "$work/keyward-source.sha256")"
-  if [ "$published" != "$source" ]; then
+  if [ "$(cut -c1-64 "$work/keyward-source.sha256")" != "$source" ]; then
     echo "keyward: release $tag was built from other sources than this action's (a commit after the release): building them"
     return 1
   fi
-  # From here on the release is the one for these sources: anything that
-  # does not verify is an error, never a reason to fall back.
+}
+
+# Installs the release's binary. The release is the one for these sources,
+# so anything that does not verify is an error, never a reason to fall back.
+install_release() {
+  local target="$1" bin_dir="$2" work="$3" archive="$4" tag="v$version" expected actual
   if [ ! -f "$work/$archive" ] || [ ! -f "$work/$archive.sha256" ]; then
     die "release $tag has no $archive with its .sha256"
   fi
@@ -143,12 +145,18 @@ install_source() {
 }
 
 install() {
-  local root target work
+  local root target work archive serves
   source="$(source_hash)"
   target="$(release_target)"
+  archive="keyward-$target.tar.gz"
+  if [ "${RUNNER_OS:-}" = Windows ]; then archive="keyward-$target.zip"; fi
   root="$(unix_path "${KEYWARD_ROOT:?}")"
   work="$(mktemp -d "$(unix_path "${RUNNER_TEMP:?}")/keyward-install.XXXXXX")"
-  if ! install_release "$target" "$root/bin" "$work"; then
+  # Called outside any condition, so that `set -e` holds inside them.
+  if release_serves "$target" "$work" "$archive"; then serves=1; else serves=0; fi
+  if [ $serves = 1 ]; then
+    install_release "$target" "$root/bin" "$work" "$archive"
+  else
     install_source "$root" "$work"
   fi
   rm -rf "$work"
