@@ -140,6 +140,104 @@ mod tests {
         keyward_engine::rules::compile_rules(Vec::new(), &[], &ids()).unwrap();
     }
 
+    /// A verifier reads the secret as its rules produce it: the request of
+    /// every wired rule's example carries the example's random tail.
+    #[test]
+    fn every_wired_rule_s_secret_travels_in_its_request() {
+        let mut rng = keyward_engine::rules::Rng::seeded(7);
+        for def in keyward_engine::rules::builtin_defs().unwrap() {
+            let Some(verifier) = def.verifier.as_deref().and_then(by_id) else {
+                continue;
+            };
+            let example = def.example_secret(&mut rng).unwrap();
+            let request = verifier.request(&example);
+            let carried: String = request
+                .headers
+                .iter()
+                .map(|(_, v)| v.as_str())
+                .chain([request.path.as_str()])
+                .chain(request.body.as_ref().map(|(_, b)| b.as_str()))
+                .collect();
+            let tail = &example[example.len().saturating_sub(12)..];
+            assert!(
+                carried.contains(tail),
+                "{}: the request for {} does not carry the key",
+                def.id,
+                verifier.id()
+            );
+        }
+    }
+
+    /// `docs/rules.md`, the catalog and its verifiers, is generated from
+    /// the rule data and this registry; `KEYWARD_UPDATE_DOCS=1 cargo test`
+    /// writes it again.
+    #[test]
+    fn the_generated_catalog_is_up_to_date() {
+        use std::fmt::Write;
+        let defs = keyward_engine::rules::builtin_defs().unwrap();
+        let mut md = String::from(
+            "# The built-in catalog\n\nGenerated from `crates/keyward-engine/rules/*.toml` and the verifier registry by `KEYWARD_UPDATE_DOCS=1 cargo test`. Do not edit by hand.\n\n",
+        );
+        let verified = defs.iter().filter(|d| d.verifier.is_some()).count();
+        let providers: std::collections::BTreeSet<&str> =
+            defs.iter().map(|d| d.provider.as_str()).collect();
+        let _ = writeln!(
+            md,
+            "{} rules from {} providers; {} of them verified live by {} verifiers.\n",
+            defs.len(),
+            providers.len(),
+            verified,
+            REGISTRY.len()
+        );
+        md.push_str("| rule | provider | severity | verified by | keywords | source of the format |\n|---|---|---|---|---|---|\n");
+        for d in &defs {
+            let verifier = match d.verifier.as_deref().and_then(by_id) {
+                Some(v) => {
+                    let r = v.request("KEY");
+                    let method = match r.method {
+                        crate::verifier::Method::Get => "GET",
+                        crate::verifier::Method::Post => "POST",
+                    };
+                    let path = r
+                        .path
+                        .split('?')
+                        .next()
+                        .unwrap_or_default()
+                        .replace("KEY", "…");
+                    format!("`{}` {method} {}{path}", v.id(), v.endpoint().base)
+                }
+                None => "-".to_string(),
+            };
+            let keywords: Vec<String> = d
+                .keywords
+                .iter()
+                .map(|k| format!("`{}`", k.replace('|', "\\|")))
+                .collect();
+            let source = d
+                .references
+                .first()
+                .map(|r| format!("<{r}>"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                md,
+                "| `{}` | {} | {} | {verifier} | {} | {source} |",
+                d.id,
+                d.provider,
+                d.severity.as_str(),
+                keywords.join(" ")
+            );
+        }
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules.md");
+        if std::env::var_os("KEYWARD_UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &md).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == md,
+            "docs/rules.md is out of date: run `KEYWARD_UPDATE_DOCS=1 cargo test -p keyward-verify`"
+        );
+    }
+
     #[test]
     fn every_endpoint_is_https_with_its_own_variable() {
         let mut envs = Vec::new();
