@@ -153,6 +153,7 @@ fn toml_rule(i: usize) -> keyward_engine::rules::RuleDef {
         regex: format!("tok{i}_[a-z0-9]{{32}}"),
         keywords: vec![format!("tok{i}_")],
         lookbehind: None,
+        base64: false,
         severity: keyward_engine::rules::Severity::High,
         precision: keyward_engine::rules::Precision::High,
         verifier: None,

@@ -24,6 +24,9 @@ const MAX_DEPTH: usize = 2;
 /// and a lookbehind read.
 const DECODE_BEFORE: usize = MAX_LOOKBEHIND + 16;
 
+/// Decoded bytes after a keyword whose key holds escapes.
+const ESCAPED_AFTER: usize = 1024;
+
 /// Comments that allow the secret before them on the same line.
 pub const ALLOW_MARKERS: &[&str] = &[
     "keyward:allow",
@@ -165,8 +168,11 @@ impl Detector {
                         }
                     }
                     // A keyword whose key holds an escape (`\/`, `%2F`).
-                    let near = &buf[at..(at + 256).min(buf.len())];
-                    if !matched && at >= from && depth < MAX_DEPTH && decode::has_escape(near) {
+                    if !matched
+                        && at >= from
+                        && depth < MAX_DEPTH
+                        && decode::escaped_token_follows(buf, at + literal.bytes.len())
+                    {
                         let form = decode::Form {
                             literal: Vec::new(),
                             encoding: Encoding::Escaped,
@@ -205,7 +211,12 @@ impl Detector {
         depth: usize,
         out: &mut Vec<Hit>,
     ) -> usize {
-        let Some(decoded) = decoder.decode(buf, at, form, DECODE_BEFORE, MAX_MATCH_LEN) else {
+        // An escaped key is short; an encoded run may hold a long one.
+        let after = match form.encoding {
+            Encoding::Escaped | Encoding::Percent => ESCAPED_AFTER,
+            _ => MAX_MATCH_LEN,
+        };
+        let Some(decoded) = decoder.decode(buf, at, form, DECODE_BEFORE, after) else {
             return at + 1;
         };
         let mut inner = Vec::new();

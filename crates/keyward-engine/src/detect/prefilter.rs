@@ -237,11 +237,22 @@ impl Prefilter {
                 }
             }
         }
-        let keywords: Vec<Vec<u8>> = literals.iter().map(|l| l.bytes.clone()).collect();
+        // (keyword, whether its rules asked for base64 forms)
+        let keywords: Vec<(Vec<u8>, bool)> = literals
+            .iter()
+            .map(|l| {
+                let base64 = match &l.kind {
+                    Kind::Plain { rules: ids } => ids.iter().any(|&i| rules[i].def.base64),
+                    Kind::Encoded { .. } => false,
+                };
+                (l.bytes.clone(), base64)
+            })
+            .collect();
         for decoder in decode::all().into_iter().filter(|_| decoders) {
             let forms = keywords
                 .iter()
-                .flat_map(|keyword| decoder.forms(keyword))
+                .filter(|(_, base64)| *base64 || !decoder.opt_in())
+                .flat_map(|(keyword, _)| decoder.forms(keyword))
                 .chain(decoder.triggers());
             for form in forms {
                 if literals.iter().any(|l| l.bytes == form.literal) {

@@ -137,6 +137,11 @@ pub struct RuleDef {
     /// Telegram bot token's `:AA`): the match may start up to this many
     /// bytes before the keyword, and must contain it.
     pub lookbehind: Option<usize>,
+    /// Also search the keywords' base64 forms, to find keys base64-encoded
+    /// anywhere (a Kubernetes Secret, Basic auth). Each keyword costs three
+    /// more literals in every search, so formats opt in.
+    #[serde(default)]
+    pub base64: bool,
     #[serde(default = "default_severity")]
     pub severity: Severity,
     #[serde(default = "default_precision")]

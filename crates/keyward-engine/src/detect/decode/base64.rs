@@ -73,6 +73,10 @@ impl Decoder for Base64 {
         forms
     }
 
+    fn opt_in(&self) -> bool {
+        true
+    }
+
     /// `eyJ`: `{"` and a letter, the start of base64-encoded JSON (a JWT,
     /// a `.dockerconfigjson`), whose values may be base64 again.
     fn triggers(&self) -> Vec<Form> {

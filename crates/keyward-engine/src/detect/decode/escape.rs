@@ -30,8 +30,11 @@ impl Decoder for Escape {
                 variant: BACKSLASH,
             });
         }
+        // Percent forms for what URLs carry: a path (`/`) or a space. Other
+        // reserved characters in a keyword (`$`, `:`) are rarely escaped,
+        // and every form costs each search.
         let reserved = |b: u8| !(b.is_ascii_alphanumeric() || b"-._~".contains(&b));
-        if keyword.iter().any(|&b| reserved(b)) {
+        if keyword.iter().any(|&b| b == b'/' || b == b' ') {
             for hex in [b"0123456789ABCDEF", b"0123456789abcdef"] {
                 let literal = keyword
                     .iter()
@@ -139,9 +142,33 @@ fn unescape(rest: &[u8]) -> (Vec<u8>, usize) {
     }
 }
 
-/// Whether `text` holds an escape this decoder would undo.
-pub(crate) fn has_escape(text: &[u8]) -> bool {
-    memchr::memchr2(b'\\', b'%', text).is_some()
+/// Whether the token right after a keyword (past a short `": "` or `=`)
+/// holds an escape a key could contain: `\/`, `\uXXXX`, `\xXX` or `%XX`.
+/// Anything else ends the token: a `\n` or a `%d` in a format string is
+/// not a key's.
+pub(crate) fn escaped_token_follows(buf: &[u8], from: usize) -> bool {
+    let hex = |range: std::ops::Range<usize>| {
+        buf.get(range)
+            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    };
+    let end = (from + 512).min(buf.len());
+    let mut i = from;
+    while i < end && i < from + 8 && b"\"':= \t".contains(&buf[i]) {
+        i += 1;
+    }
+    while i < end {
+        match buf[i] {
+            b'\\' => {
+                return buf.get(i + 1) == Some(&b'/')
+                    || (buf.get(i + 1) == Some(&b'u') && hex(i + 2..i + 6))
+                    || (buf.get(i + 1) == Some(&b'x') && hex(i + 2..i + 4));
+            }
+            b'%' => return hex(i + 1..i + 3),
+            b if b.is_ascii_alphanumeric() || b"_-+/=.".contains(&b) => i += 1,
+            _ => return false,
+        }
+    }
+    false
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ mod escape;
 mod utf16;
 
 pub(crate) use base64::Base64;
-pub(crate) use escape::{Escape, has_escape};
+pub(crate) use escape::{Escape, escaped_token_follows};
 pub(crate) use utf16::Utf16;
 
 /// How a key was disguised, as reports name it.
@@ -77,6 +77,11 @@ impl Decoded {
 pub(crate) trait Decoder: Sync {
     /// The encoded forms of `keyword` worth searching for.
     fn forms(&self, keyword: &[u8]) -> Vec<Form>;
+    /// Whether a rule must ask for this decoder's forms (`base64 = true`):
+    /// for decoders whose forms cost every search a pass.
+    fn opt_in(&self) -> bool {
+        false
+    }
     /// Literals that start encoded text worth decoding whatever keyword it
     /// holds: text encoded twice has no keyword's single encoding in it.
     fn triggers(&self) -> Vec<Form> {
