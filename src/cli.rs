@@ -61,9 +61,9 @@ pub struct VerifyArgs {
     /// Seconds for the whole verification phase.
     #[arg(long, value_name = "SECS", default_value_t = 120.0)]
     pub verify_deadline: f64,
-    /// Requests in flight at once, per provider.
-    #[arg(long, value_name = "N", default_value_t = 8)]
-    pub verify_concurrency: usize,
+    /// Requests in flight at once, per provider (1 to 256).
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub verify_concurrency: u64,
     /// Retries after a 429, a 5xx or a network error.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub verify_retries: u32,
@@ -109,9 +109,9 @@ pub struct CommonArgs {
     /// Skip larger files with a warning (K, M and G suffixes; 0 for no limit).
     #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
     pub max_file_size: u64,
-    /// Scanning threads (0: one per core).
-    #[arg(long, short = 'j', default_value_t = 0)]
-    pub threads: usize,
+    /// Scanning threads (0: one per core; at most 64 are used).
+    #[arg(long, short = 'j', default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
+    pub threads: u64,
 
     /// Ask each provider whether the keys found are live (sends them to the
     /// provider's own API, nowhere else).
@@ -186,8 +186,23 @@ pub struct GithubArgs {
     /// Where to write SARIF for code scanning.
     #[arg(long, value_name = "FILE", default_value = "keyward.sarif")]
     pub sarif_file: PathBuf,
+    /// When the change's history cannot be fetched: fail (exit 2), or scan
+    /// the tree with the built-in rules only.
+    #[arg(long, value_enum, default_value_t = HistoryFallback::Fail)]
+    pub history_fallback: HistoryFallback,
+    /// Also write suppressed (allowed, baselined) results to the SARIF file.
+    /// Code scanning ignores SARIF suppressions and would open an alert
+    /// for each, so they are left out by default.
+    #[arg(long)]
+    pub sarif_suppressed: bool,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFallback {
+    Fail,
+    Tree,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,7 @@ use keyward_engine::policy::FailOn;
 use keyward_engine::rules::compile_rules;
 use keyward_engine::scan::scan;
 use keyward_engine::source::{Progress, Report, Source};
+use keyward_engine::verdict::Status;
 use keyward_verify::{VerifyOptions, verify_findings};
 
 use crate::term::{count, human_bytes};
@@ -60,7 +61,10 @@ pub fn run(
     let started = Instant::now();
     let detector = detector(&settings.config)?;
     let mut report = scan(source, &detector, progress)?;
-    settings.config.allow.apply(&mut report.findings);
+    settings
+        .config
+        .allow
+        .apply(&mut report.findings, &source.base());
 
     let mut notes = Vec::new();
     if let Some(BaselineUse { baseline, prune_to }) = &settings.baseline {
@@ -88,6 +92,19 @@ pub fn run(
             "verified {} distinct keys with {} requests: {live} live",
             stats.distinct_keys, stats.requests
         ));
+        let unknown = report
+            .active()
+            .filter(|f| {
+                f.verification
+                    .as_ref()
+                    .is_some_and(|v| v.status == Status::Unknown)
+            })
+            .count();
+        if settings.fail_on == FailOn::Live && unknown > 0 {
+            notes.push(format!(
+                "{unknown} could not be verified (unknown) and do not block under --fail-on live"
+            ));
+        }
     }
     Ok(Scanned {
         report,
@@ -99,20 +116,16 @@ pub fn run(
 }
 
 impl Scanned {
-    /// Print the scan's warnings and those of its rendered reports, each
+    /// Print the scan's warnings and those of writing its report, each
     /// once.
-    pub fn print_warnings(&self, rendered: &[&crate::output::Rendered]) {
+    pub fn print_warnings(&self, written: &[String]) {
         let scan: Vec<String> = self
             .report
             .warnings
             .iter()
             .map(ToString::to_string)
             .collect();
-        crate::term::warnings(
-            scan.iter()
-                .chain(rendered.iter().flat_map(|r| &r.warnings))
-                .map(String::as_str),
-        );
+        crate::term::warnings(scan.iter().chain(written).map(String::as_str));
     }
 
     pub fn blocking(&self) -> usize {
@@ -128,9 +141,13 @@ impl Scanned {
         let s = &self.report.stats;
         let active = self.report.active().count();
         let mut line = if s.commits > 0 || s.blobs > 0 {
-            format!("{} commits, {} blobs", s.commits, s.blobs)
+            format!(
+                "{}, {}",
+                count(s.commits, "commit", "commits"),
+                count(s.blobs, "blob", "blobs")
+            )
         } else {
-            format!("{} files", s.files)
+            count(s.files, "file", "files")
         };
         line.push_str(&format!(
             ", {} scanned in {:.2}s: {} finding{}",

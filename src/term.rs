@@ -31,20 +31,58 @@ impl Color {
     }
 }
 
-/// `keyward: error: …` with the whole cause chain, once.
+/// `keyward: error: …` with the whole cause chain, once, keys redacted.
 pub fn error(e: &anyhow::Error) {
-    let _ = writeln!(std::io::stderr().lock(), "keyward: error: {e:#}");
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "keyward: error: {}",
+        redact(&format!("{e:#}"))
+    );
 }
 
-/// `keyward: warning: …` for each distinct warning, in order.
+/// `keyward: warning: …` for each distinct warning, in order, keys redacted.
 pub fn warnings<'a>(warnings: impl IntoIterator<Item = &'a str>) {
     let mut seen = std::collections::HashSet::new();
     let mut stderr = std::io::stderr().lock();
     for warning in warnings {
         if seen.insert(warning) {
-            let _ = writeln!(stderr, "keyward: warning: {warning}");
+            let _ = writeln!(stderr, "keyward: warning: {}", redact(warning));
         }
     }
+}
+
+/// Any key in a message that quotes input (a config value, an argument, a
+/// panic), redacted with the built-in rules.
+pub fn redact(text: &str) -> String {
+    static DETECTOR: std::sync::OnceLock<Option<keyward_engine::detect::Detector>> =
+        std::sync::OnceLock::new();
+    let detector = DETECTOR
+        .get_or_init(|| crate::pipeline::detector(&keyward_engine::config::Config::default()).ok());
+    match detector {
+        Some(d) => d.redact_text(text),
+        None => text.to_string(),
+    }
+}
+
+/// Panics are bugs; their message may quote input, so it is redacted too.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "keyward: internal error{place}: {}\nkeyward: please report this at https://github.com/keyward/keyward/issues",
+            redact(&message)
+        );
+    }));
 }
 
 /// A line for a human on stderr, prefixed `keyward: `.
@@ -68,9 +106,56 @@ pub fn stdout(text: &str) -> Result<()> {
     }
 }
 
-/// Write a whole file.
+/// Write a whole file atomically: a temporary file beside it, then a
+/// rename, so that an interruption leaves the old file, never a torn one.
 pub fn write_file(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    write_file_with(path, |out| Ok(out.write_all(text.as_bytes())?))
+}
+
+/// `write_file`, the content streamed by `fill`.
+pub fn write_file_with<T>(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.keyward-{}.tmp", std::process::id()));
+    let written = (|| -> Result<T> {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&temp)?);
+        let value = fill(&mut out)?;
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&temp, path)?;
+        Ok(value)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written.with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Standard output, streamed by `fill`. A closed pipe ends output quietly.
+pub fn stdout_with<T: Default>(fill: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let result = fill(&mut out).and_then(|value| {
+        out.flush()?;
+        Ok(value)
+    });
+    match result {
+        Err(e) if is_broken_pipe(&e) => Ok(T::default()),
+        other => other.context("cannot write to standard output"),
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 /// Append to a file the runner reads (`GITHUB_OUTPUT`, the job summary).

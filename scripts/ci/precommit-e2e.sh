@@ -2,6 +2,9 @@
 # End to end with the real pre-commit framework (from PyPI): a temporary
 # repository whose .pre-commit-config.yaml points at this checkout, real
 # `git commit`s through `pre-commit install`. Keys are generated here.
+# The default hook installs the keyward-cli wheel from the wheelhouse
+# (scripts/ci/wheelhouse.sh), which stands in for PyPI, with cargo, rustc
+# and rustup off PATH.
 #
 # Prints PASS/FAIL lines, the first-install and per-commit times, and a
 # closing "N passed, N failed" line; exits 1 on any failure.
@@ -14,9 +17,26 @@ if [ ! -x "$venv/bin/pre-commit" ]; then
   python3 -m venv "$venv" && "$venv/bin/pip" install --quiet "pre-commit==4.7.0" || exit 2
 fi
 pc="$venv/bin/pre-commit"
+wheelhouse="${KEYWARD_WHEELHOUSE:-$repo/target/wheelhouse}"
+[ -n "$(find "$wheelhouse" -maxdepth 1 -name 'keyward_cli-*.whl' 2>/dev/null)" ] \
+  || { echo "no keyward-cli wheel in $wheelhouse: run scripts/ci/wheelhouse.sh"; exit 2; }
+export PIP_NO_INDEX=1 PIP_FIND_LINKS="$wheelhouse"
+# PATH without any folder that holds cargo, rustc or rustup (and below, an
+# empty HOME).
+nocargo=""
+IFS=: read -ra dirs <<< "$PATH"
+for d in "${dirs[@]}"; do
+  [ -e "$d/cargo" ] || [ -e "$d/rustc" ] || [ -e "$d/rustup" ] || nocargo="${nocargo:+$nocargo:}$d"
+done
+export PATH="$nocargo"
+unset CARGO_HOME RUSTUP_HOME RUSTUP_TOOLCHAIN
+if command -v cargo >/dev/null || command -v rustup >/dev/null; then echo "cannot hide the Rust toolchain from PATH"; exit 2; fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# An empty HOME: no ~/.cargo or ~/.rustup to find, and a cold pip cache.
+mkdir -p "$work/home"
+export HOME="$work/home"
 export PRE_COMMIT_HOME="$work/pre-commit-home"
 export GIT_AUTHOR_NAME=e2e GIT_AUTHOR_EMAIL=e2e@example.invalid
 export GIT_COMMITTER_NAME=e2e GIT_COMMITTER_EMAIL=e2e@example.invalid
@@ -28,7 +48,7 @@ fail() { echo "FAIL: $*"; failed=$((failed + 1)); [ -f "$work/log" ] && sed 's/^
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 
-body() { head -c 400 /dev/urandom | tr -dc "$2" | head -c "$1"; }
+body() { head -c 4000 /dev/urandom | tr -dc "$2" | head -c "$1"; }
 anthropic_key() { printf '%s%s%sAA' "sk-ant-" "api03-" "$(body 93 'A-Za-z0-9_-')"; }
 replicate_token() { printf '%s%s' "r8" "_$(body 37 'A-Za-z0-9')"; }
 
@@ -56,7 +76,7 @@ git add -A && git commit -qm initial --no-verify
 
 start="$(now)"
 if "$pc" install --install-hooks >"$work/log" 2>&1; then
-  echo "first install (cargo builds keyward): $(since "$start") s"
+  echo "first install (pip installs the keyward-cli wheel; cold, no Rust toolchain): $(since "$start") s"
 else
   fail "pre-commit install --install-hooks"; echo "0 passed, 1 failed"; exit 1
 fi

@@ -16,6 +16,9 @@ use crate::output::{Document, KeyReport, Kind};
 use crate::pipeline::detector;
 use crate::term;
 
+/// The most `keyward check` reads from standard input.
+const MAX_KEY: u64 = 64 << 10;
+
 pub fn run(args: CheckArgs) -> Result<ExitCode> {
     args.format.require(Kind::Check, "check")?;
     let raw = match &args.env {
@@ -23,18 +26,30 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             std::env::var(var).with_context(|| format!("environment variable {var} is not set"))?
         }
         None => {
-            let mut text = String::new();
+            // A key is short; whatever is longer is not one key.
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut text)
+                .take(MAX_KEY + 1)
+                .read_to_end(&mut bytes)
                 .context("cannot read the key from standard input")?;
-            text
+            if bytes.len() as u64 > MAX_KEY {
+                bail!(
+                    "standard input holds more than {MAX_KEY} bytes: pipe one key, not a file (`keyward scan -` scans a stream)"
+                );
+            }
+            String::from_utf8(bytes).context("the key on standard input is not UTF-8 text")?
         }
     };
     let key = raw.trim();
     if key.is_empty() {
         bail!("no key given: pipe it on standard input or name a variable with --env");
     }
-    if key.len() != raw.len() {
+    // `echo "$KEY" |` ends with one newline: that is how a line ends.
+    let line = raw
+        .strip_suffix("\r\n")
+        .or_else(|| raw.strip_suffix('\n'))
+        .unwrap_or(&raw);
+    if key.len() != line.len() {
         term::warnings([
             "removed whitespace around the key (a pasted newline or space makes a key fail)",
         ]);
@@ -55,8 +70,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         other => {
             let invalid = match other {
                 KeyCheck::Invalid { rule, reject } => format!(
-                    "this looks like a {} but its format is not valid: {reject}",
-                    detector.rules()[rule].name()
+                    "this looks like {} but its format is not valid: {reject}",
+                    with_article(detector.rules()[rule].name())
                 ),
                 _ => "no known key format matches this key".to_string(),
             };
@@ -64,7 +79,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                 invalid: Some(invalid),
                 ..empty
             };
-            term::stdout(&args.format.render(&Document::Check(&report))?.text)?;
+            term::stdout(&args.format.render(&Document::Check(&report))?)?;
             return Ok(ExitCode::from(1));
         }
     };
@@ -82,7 +97,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             }),
             ..empty
         };
-        term::stdout(&args.format.render(&Document::Check(&report))?.text)?;
+        term::stdout(&args.format.render(&Document::Check(&report))?)?;
         return Ok(ExitCode::SUCCESS);
     };
     let results = verify_rounds(verifier, key, args.rounds, &verify_options(&args.verify)?)
@@ -102,7 +117,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         latencies_ms: &latencies,
         ..empty
     };
-    term::stdout(&args.format.render(&Document::Check(&report))?.text)?;
+    term::stdout(&args.format.render(&Document::Check(&report))?)?;
     Ok(match last.status {
         Status::Live | Status::LiveRestricted => ExitCode::SUCCESS,
         Status::Invalid => ExitCode::from(1),
@@ -118,11 +133,11 @@ fn explain(v: &Verification) -> (&'static str, &'static str) {
             "if it was ever committed or shared, rotate it now",
         ),
         (Status::LiveRestricted, _) => (
-            "the key is real but was refused a permission (403)",
+            "the key is real but was refused a permission",
             "check the project, organisation or workspace scope and the billing",
         ),
         (Status::Invalid, _) => (
-            "the provider rejected the key (401): invalid or revoked",
+            "the provider rejected the key: revoked or expired (or never valid)",
             "regenerate the key, or check for whitespace pasted with it",
         ),
         (_, Some(Reason::RateLimited)) => (
@@ -141,6 +156,14 @@ fn explain(v: &Verification) -> (&'static str, &'static str) {
             "no answer in time",
             "check the network, or raise --verify-timeout",
         ),
+        (_, Some(Reason::Deadline)) => (
+            "verification as a whole ran out of time",
+            "raise --verify-deadline",
+        ),
+        (_, Some(Reason::OtherInstance)) => (
+            "the provider's public host does not know this key; a self-hosted instance (GitHub Enterprise Server, self-managed GitLab) may",
+            "check the key on your own instance, and rotate it there if it works",
+        ),
         (_, Some(Reason::Network)) => (
             "could not reach the provider",
             "check the network, proxy and DNS",
@@ -150,4 +173,13 @@ fn explain(v: &Verification) -> (&'static str, &'static str) {
             "check what sits between this machine and the provider",
         ),
     }
+}
+
+/// `an Anthropic API key`, `a Replicate API token`.
+fn with_article(name: &str) -> String {
+    let vowel = name
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOUaeiou".contains(c));
+    format!("{} {name}", if vowel { "an" } else { "a" })
 }

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use keyward_engine::baseline::Baseline;
 use keyward_engine::config::Config;
+use keyward_engine::policy::FailOn;
 use keyward_engine::source::files::WalkOptions;
 use keyward_verify::VerifyOptions;
 
@@ -36,8 +37,8 @@ fn verify_options(args: &VerifyArgs) -> Result<VerifyOptions> {
             .with_context(|| format!("--{name} must be a positive number of seconds"))
     };
     let defaults = VerifyOptions::default();
-    Ok(VerifyOptions {
-        concurrency: args.verify_concurrency.max(1),
+    VerifyOptions {
+        concurrency: args.verify_concurrency.max(1) as usize,
         timeout: seconds(args.verify_timeout, "verify-timeout")?,
         deadline: seconds(args.verify_deadline, "verify-deadline")?,
         retry: keyward_verify::retry::RetryPolicy {
@@ -46,7 +47,8 @@ fn verify_options(args: &VerifyArgs) -> Result<VerifyOptions> {
         },
         ..defaults
     }
-    .with_env_overrides(|name| std::env::var(name).ok()))
+    .with_env_overrides(|name| std::env::var(name).ok())
+    .map_err(anyhow::Error::msg)
 }
 
 fn load_config(args: &ConfigArgs, root: &Path) -> Result<Config> {
@@ -73,8 +75,20 @@ fn settings(common: &CommonArgs, config: Config) -> Result<Settings> {
             true => Some(verify_options(&common.verify_options)?),
             false => None,
         },
-        fail_on: common.fail_on.into(),
+        fail_on: fail_on(common)?,
     })
+}
+
+/// `--fail-on live` decides by what providers say, so it needs `--verify`:
+/// without it nothing would ever block.
+fn fail_on(common: &CommonArgs) -> Result<FailOn> {
+    let fail_on = FailOn::from(common.fail_on);
+    if fail_on == FailOn::Live && !common.verify {
+        anyhow::bail!(
+            "--fail-on live needs --verify: without it no provider confirms anything, and nothing would block"
+        );
+    }
+    Ok(fail_on)
 }
 
 fn walk_options(common: &CommonArgs) -> WalkOptions {
@@ -82,7 +96,7 @@ fn walk_options(common: &CommonArgs) -> WalkOptions {
         no_ignore: common.no_ignore,
         follow_links: common.follow,
         max_file_size: (common.max_file_size > 0).then_some(common.max_file_size),
-        threads: common.threads,
+        threads: common.threads as usize,
     }
 }
 

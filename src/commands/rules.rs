@@ -13,7 +13,6 @@ pub fn run(args: RulesArgs) -> Result<ExitCode> {
     args.format.require(Kind::Rules, "rules")?;
     let config = load_config(&args.config, &args.root)?;
     let detector = detector(&config)?;
-    let rendered = args.format.render(&Document::Rules(detector.rules()))?;
-    crate::term::stdout(&rendered.text)?;
+    crate::term::stdout(&args.format.render(&Document::Rules(detector.rules()))?)?;
     Ok(ExitCode::SUCCESS)
 }

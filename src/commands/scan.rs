@@ -7,13 +7,13 @@ use anyhow::Result;
 use keyward_engine::baseline::Baseline;
 use keyward_engine::git::Git;
 use keyward_engine::path::FilePath;
-use keyward_engine::source::files::{Files, Reader};
+use keyward_engine::source::files::{Coverage, Files, Reader};
 use keyward_engine::source::history::{History, Range};
 use keyward_engine::source::index::Index;
 use keyward_engine::source::{Progress, Silent, Source};
 
 use super::{exit_code, load_config, settings, walk_options};
-use crate::cli::{CommonArgs, ScanArgs};
+use crate::cli::ScanArgs;
 use crate::output::{Document, Findings, Format, Kind};
 use crate::pipeline;
 use crate::progress::Bar;
@@ -44,17 +44,19 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         ));
     }
     let color = args.color.enabled(args.output.is_some());
-    let rendered = args.format.render(&Document::Scan(&Findings {
+    let document = Document::Scan(&Findings {
         report: &scanned.report,
         rules: scanned.detector.rules(),
         show_secrets: args.common.show_secrets,
         color,
-    }))?;
-    match &args.output {
-        Some(path) => term::write_file(path, &rendered.text)?,
-        None => term::stdout(&rendered.text)?,
-    }
-    scanned.print_warnings(&[&rendered]);
+        suppressed: true,
+    });
+    let write = |out: &mut dyn std::io::Write| args.format.write(&document, out);
+    let warnings = match &args.output {
+        Some(path) => term::write_file_with(path, write)?,
+        None => term::stdout_with(write)?,
+    };
+    scanned.print_warnings(&warnings);
     let blocking = if args.write_baseline.is_some() {
         0
     } else {
@@ -75,9 +77,11 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     Ok(exit_code(blocking))
 }
 
-/// What the arguments ask to scan, and the directory the config is found in.
+/// What the arguments ask to scan, and the directory whose config applies:
+/// the repository root of what is scanned (or the working directory), so
+/// that naming a subdirectory neither loses the root's config nor obeys a
+/// vendored one.
 fn source(args: &ScanArgs) -> Result<(Box<dyn Source>, PathBuf)> {
-    let common: &CommonArgs = &args.common;
     if args.staged || args.git.is_some() {
         return git_source(args);
     }
@@ -90,21 +94,30 @@ fn source(args: &ScanArgs) -> Result<(Box<dyn Source>, PathBuf)> {
             name: FilePath::from_bytes(b"<stdin>".to_vec()),
             reader: Box::new(std::io::stdin()),
         };
-        return Ok((Box::new(reader), PathBuf::from(".")));
+        return Ok((Box::new(reader), config_root(Path::new("."))));
     }
     if paths.iter().any(|p| p == Path::new("-")) {
         anyhow::bail!("`-` (stdin) cannot be combined with other paths");
     }
-    let root = match paths.as_slice() {
-        [dir] if dir.is_dir() => dir.clone(),
-        _ => PathBuf::from("."),
-    };
+    let root = config_root(&paths[0]);
     let files = Files {
         paths,
-        root: root.clone(),
-        options: walk_options(common),
+        options: walk_options(&args.common),
+        coverage: Coverage::WorkTree,
     };
     Ok((Box::new(files), root))
+}
+
+/// The top of the work tree that holds `path`, or the working directory.
+fn config_root(path: &Path) -> PathBuf {
+    let dir = if path.is_dir() {
+        path
+    } else {
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    };
+    Git::discover(dir).map_or_else(|_| PathBuf::from("."), |git| git.dir().to_path_buf())
 }
 
 /// `--staged` or `--git`: the paths choose the repository (the current

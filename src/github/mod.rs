@@ -5,3 +5,4 @@
 pub mod event;
 pub mod fetch;
 pub mod summary;
+pub mod trust;

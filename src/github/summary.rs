@@ -28,7 +28,7 @@ pub fn step_summary(report: &Report, scanned: &str, notes: &[String]) -> String 
             let _ = writeln!(
                 md,
                 "| `{}` | {} | `{}` | `{}` | {} | {} |",
-                f.path.escaped().replace('|', "\\|").replace('`', "'"),
+                cell(&f.path.escaped()),
                 f.span.line,
                 f.rule_id,
                 f.redacted,
@@ -41,6 +41,29 @@ pub fn step_summary(report: &Report, scanned: &str, notes: &[String]) -> String 
         }
         md.push_str("\nRotate each key at its provider first, then remove it from the history. A false positive can be allowed with a `keyward:allow` comment or a baseline.\n");
     }
+    // An inline allow is part of the change itself: show where, so that
+    // review sees every line the change exempted.
+    let inline: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.suppression.is_some_and(|s| s.is_in_source()))
+        .collect();
+    if !inline.is_empty() {
+        md.push_str("\n**Allowed inline** (review these lines):\n\n");
+        for f in inline {
+            let _ = writeln!(
+                md,
+                "- `{}` line {}: `{}`{}",
+                cell(&f.path.escaped()),
+                f.span.line,
+                f.rule_id,
+                f.commit
+                    .as_deref()
+                    .map(|c| format!(" in {}", short_commit(c)))
+                    .unwrap_or_default()
+            );
+        }
+    }
     let suppressed: usize = report.suppressed_by_reason().values().sum();
     if suppressed > 0 {
         let _ = writeln!(
@@ -49,6 +72,15 @@ pub fn step_summary(report: &Report, scanned: &str, notes: &[String]) -> String 
         );
     }
     md
+}
+
+/// Text that stays inside one code span in one table cell: no line break
+/// (after it, a `<!--` would hide the rows that follow), no pipe, no
+/// backtick. Inside a code span, HTML is inert.
+fn cell(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+        .replace('|', "\\|")
+        .replace('`', "'")
 }
 
 /// `key=value` lines for the step outputs.

@@ -2,7 +2,7 @@
 //! `Document`; a format either renders it or says it cannot, and the
 //! command refuses that format before doing any work.
 
-mod github;
+pub mod github;
 mod json;
 mod sarif;
 mod text;
@@ -35,6 +35,9 @@ pub struct Findings<'a> {
     pub show_secrets: bool,
     /// Colour for text.
     pub color: bool,
+    /// Write suppressed results too (SARIF; the other formats show only
+    /// what blocks or would block).
+    pub suppressed: bool,
 }
 
 /// `keyward check`'s answer about one key.
@@ -63,21 +66,6 @@ impl Document<'_> {
             Document::Scan(_) => Kind::Scan,
             Document::Rules(_) => Kind::Rules,
             Document::Check(_) => Kind::Check,
-        }
-    }
-}
-
-/// A rendered document, with warnings about anything it had to leave out.
-pub struct Rendered {
-    pub text: String,
-    pub warnings: Vec<String>,
-}
-
-impl From<String> for Rendered {
-    fn from(text: String) -> Rendered {
-        Rendered {
-            text,
-            warnings: Vec::new(),
         }
     }
 }
@@ -116,27 +104,43 @@ impl Format {
         )
     }
 
-    /// Render `document`. A format a command has `require`d renders it.
-    pub fn render(self, document: &Document<'_>) -> anyhow::Result<Rendered> {
+    /// Write `document` to `out`, and return warnings about what it had
+    /// to leave out. A format a command has `require`d writes it.
+    pub fn write(
+        self,
+        document: &Document<'_>,
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<Vec<String>> {
         self.require(document.kind(), "this command")?;
-        Ok(match (self, document) {
-            (Format::Text, doc) => text::render(doc).into(),
-            (Format::Json, doc) => json::render(doc).into(),
-            (Format::Sarif, Document::Scan(findings)) => {
-                sarif::render(findings.report, findings.rules, findings.show_secrets)
-            }
+        let mut warnings = Vec::new();
+        match (self, document) {
+            (Format::Text, doc) => text::write(doc, out)?,
+            (Format::Json, doc) => json::write(doc, out)?,
+            (Format::Sarif, Document::Scan(findings)) => warnings = sarif::write(findings, out)?,
             (Format::Sarif, Document::Rules(rules)) => {
-                sarif::render(&Report::default(), rules, false)
+                let report = Report::default();
+                let findings = Findings {
+                    report: &report,
+                    rules,
+                    show_secrets: false,
+                    color: false,
+                    suppressed: false,
+                };
+                warnings = sarif::write(&findings, out)?;
             }
-            (Format::Github, Document::Scan(findings)) => github::render(findings).into(),
-            _ => unreachable_format(self),
-        })
+            (Format::Github, Document::Scan(findings)) => github::write(findings, out)?,
+            // `require` has refused every other pair.
+            _ => {}
+        }
+        Ok(warnings)
     }
-}
 
-fn unreachable_format(format: Format) -> Rendered {
-    // `require` has refused every other pair.
-    format!("unsupported format {}\n", format.name()).into()
+    /// `write` into memory, for small documents.
+    pub fn render(self, document: &Document<'_>) -> anyhow::Result<String> {
+        let mut bytes = Vec::new();
+        self.write(document, &mut bytes)?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
 }
 
 /// `abcdef012345…` → the first twelve characters of a commit.

@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use keyward_engine::finding::Finding;
+use keyward_engine::path::FilePath;
 use keyward_engine::rules::{Rule, Severity};
-use keyward_engine::source::Report;
 use keyward_engine::verdict::Status;
 
-use super::{Rendered, short_commit};
+use super::{Findings, short_commit};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// GitHub code scanning rejects a run with more results than this.
@@ -163,6 +163,8 @@ struct ResultProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     commit: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     verification: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none", rename = "verificationReason")]
     verification_reason: Option<&'static str>,
@@ -170,28 +172,37 @@ struct ResultProperties {
     secret: Option<String>,
 }
 
-/// One run: every rule, and a result for each finding of `report`.
-pub fn render(report: &Report, rules: &[Rule], show_secrets: bool) -> Rendered {
+/// One run: every rule, and a result for each finding (without the
+/// suppressed ones unless asked for). Past GitHub's limit, blocking results
+/// are kept first; only the results written are ever built.
+pub fn write(
+    findings: &Findings<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<Vec<String>> {
+    let (report, rules, show_secrets) = (findings.report, findings.rules, findings.show_secrets);
     let mut warnings = Vec::new();
     let index: BTreeMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id(), i)).collect();
-    let mut results: Vec<SarifResult> = report
+    let mut chosen: Vec<(&Finding, usize)> = report
         .findings
         .iter()
-        .filter_map(|f| {
-            let rule_index = *index.get(f.rule_id.as_str())?;
-            Some(result(f, rule_index, &rules[rule_index], show_secrets))
-        })
+        .filter(|f| findings.suppressed || !f.is_suppressed())
+        .filter_map(|f| Some((f, *index.get(&*f.rule_id)?)))
         .collect();
-    if results.len() > MAX_RESULTS {
+    if chosen.len() > MAX_RESULTS {
         warnings.push(format!(
             "SARIF: {} results is over GitHub's limit of {MAX_RESULTS} per run; the first {MAX_RESULTS} are written",
-            results.len()
+            chosen.len()
         ));
-        // Blocking results first, so that truncation drops suppressed ones.
-        results.sort_by_key(|r| !r.suppressions.is_empty());
-        results.truncate(MAX_RESULTS);
-        results.sort_by_key(location_key);
+        // Blocking results first, so that the cut drops suppressed ones;
+        // the sort is stable, so order within each group is kept.
+        chosen.sort_by_key(|(f, _)| f.is_suppressed());
+        chosen.truncate(MAX_RESULTS);
+        chosen.sort_by(|a, b| a.0.sort_key().cmp(&b.0.sort_key()));
     }
+    let results = chosen
+        .into_iter()
+        .map(|(f, i)| result(f, i, &rules[i], show_secrets))
+        .collect();
     let notifications = report
         .warnings
         .iter()
@@ -223,19 +234,9 @@ pub fn render(report: &Report, rules: &[Rule], show_secrets: bool) -> Rendered {
             results,
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    Rendered { text, warnings }
-}
-
-fn location_key(r: &SarifResult) -> (String, u64, u64, String) {
-    let l = &r.locations[0].physical_location;
-    (
-        l.artifact_location.uri.clone(),
-        l.region.start_line,
-        l.region.start_column,
-        r.rule_id.clone(),
-    )
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")?;
+    Ok(warnings)
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -281,6 +282,9 @@ fn result(f: &Finding, rule_index: usize, rule: &Rule, show_secrets: bool) -> Sa
         _ => level(rule.def.severity),
     };
     let mut message = format!("{} {} found", rule.name(), f.display_secret(show_secrets));
+    if let Some(encoding) = f.encoding {
+        message.push_str(&format!(" ({})", encoding.as_str()));
+    }
     if let Some(commit) = &f.commit {
         message.push_str(&format!(" in commit {}", short_commit(commit)));
     }
@@ -289,7 +293,9 @@ fn result(f: &Finding, rule_index: usize, rule: &Rule, show_secrets: bool) -> Sa
         Some(Status::LiveRestricted) => {
             message.push_str(": verified real (the provider refused a permission), rotate it")
         }
-        Some(Status::Invalid) => message.push_str(": the provider says it is invalid or revoked"),
+        Some(Status::Invalid) => {
+            message.push_str(": the provider says it is revoked or expired (or never valid)")
+        }
         Some(Status::Unknown) => {
             let label = f
                 .verification
@@ -314,13 +320,13 @@ fn result(f: &Finding, rule_index: usize, rule: &Rule, show_secrets: bool) -> Sa
         })
         .collect();
     SarifResult {
-        rule_id: f.rule_id.clone(),
+        rule_id: f.rule_id.to_string(),
         rule_index,
         level,
         message: Text { text: message },
         locations: vec![Location {
             physical_location: PhysicalLocation {
-                artifact_location: artifact_location(&f.path.to_string_lossy()),
+                artifact_location: artifact_location(&f.path),
                 region: Region {
                     start_line: f.span.line,
                     start_column: f.span.column,
@@ -332,9 +338,10 @@ fn result(f: &Finding, rule_index: usize, rule: &Rule, show_secrets: bool) -> Sa
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, f.fingerprint.clone())]),
         suppressions,
         properties: ResultProperties {
-            provider: f.provider.clone(),
+            provider: f.provider.to_string(),
             redacted: f.redacted.clone(),
             commit: f.commit.clone(),
+            encoding: f.encoding.map(|e| e.as_str()),
             verification: f.verification.as_ref().map(|v| v.status.as_str()),
             verification_reason: f
                 .verification
@@ -359,32 +366,54 @@ fn pascal_case(id: &str) -> String {
         .collect()
 }
 
-/// Paths under the scanned root are relative to `%SRCROOT%`; a file named
-/// outside it gets an absolute `file://` URI.
-fn artifact_location(path: &str) -> ArtifactLocation {
-    if path.starts_with('/') {
+/// Relative paths are relative to `%SRCROOT%`; a file named outside it
+/// gets an absolute `file://` URI.
+fn artifact_location(path: &FilePath) -> ArtifactLocation {
+    if path.is_absolute() {
         ArtifactLocation {
-            uri: format!("file://{}", uri_escape(path)),
+            uri: format!("file://{}", uri_escape(path.as_bytes())),
             uri_base_id: None,
         }
     } else {
         ArtifactLocation {
-            uri: uri_escape(path),
+            uri: uri_escape(path.as_bytes()),
             uri_base_id: Some("%SRCROOT%"),
         }
     }
 }
 
-/// A relative URI reference: forward slashes, and percent-escapes for what
-/// a URI cannot hold as is.
-fn uri_escape(path: &str) -> String {
+/// A URI path from a file name's bytes: `/` separates, everything a URI
+/// cannot hold as is is percent-escaped byte by byte (invalid UTF-8
+/// included), and so is `:`, which in a relative name (`C:x`, `http:x`)
+/// would turn it into an absolute URI.
+fn uri_escape(path: &[u8]) -> String {
     let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+    for &b in path {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_names_stay_relative_and_keep_their_bytes() {
+        let uri = |bytes: &[u8]| artifact_location(&FilePath::from_bytes(bytes.to_vec()));
+        assert_eq!(uri(b"C:evil.env").uri, "C%3Aevil.env");
+        assert_eq!(uri(b"http:x.env").uri, "http%3Ax.env");
+        // Invalid UTF-8 keeps its byte; UTF-8 is escaped byte by byte.
+        assert_eq!(uri(&[b'a', 0xE9, b'b']).uri, "a%E9b");
+        assert_eq!(uri("a b/ü".as_bytes()).uri, "a%20b/%C3%BC");
+        let absolute = uri(b"/tmp/k.txt");
+        assert_eq!(
+            (absolute.uri.as_str(), absolute.uri_base_id),
+            ("file:///tmp/k.txt", None)
+        );
+    }
 }

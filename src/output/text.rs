@@ -12,15 +12,16 @@ const PATH: Style = AnsiColor::Magenta.on_default();
 const PLACE: Style = AnsiColor::Green.on_default();
 const RULE: Style = AnsiColor::Red.on_default().bold();
 
-pub fn render(document: &Document<'_>) -> String {
+pub fn write(document: &Document<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     match document {
-        Document::Scan(findings) => scan(findings),
-        Document::Rules(rules) => rules_table(rules),
-        Document::Check(report) => check(report),
+        Document::Scan(findings) => scan(findings, out),
+        Document::Rules(rules) => out.write_all(rules_table(rules).as_bytes()),
+        Document::Check(report) => out.write_all(check(report).as_bytes()),
     }
 }
 
-fn scan(findings: &Findings<'_>) -> String {
+/// A line per finding, written as it is made.
+fn scan(findings: &Findings<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let paint = |style: Style| {
         if findings.color {
             (style.render().to_string(), style.render_reset().to_string())
@@ -29,10 +30,11 @@ fn scan(findings: &Findings<'_>) -> String {
         }
     };
     let ((p, p_end), (l, l_end), (r, r_end)) = (paint(PATH), paint(PLACE), paint(RULE));
-    let mut out = String::new();
+    let mut line = String::new();
     for f in findings.report.active() {
+        line.clear();
         let _ = write!(
-            out,
+            line,
             "{p}{}{p_end}:{l}{}:{}{l_end}  {r}{}{r_end}  {}",
             f.path.escaped(),
             f.span.line,
@@ -40,23 +42,28 @@ fn scan(findings: &Findings<'_>) -> String {
             f.rule_id,
             f.display_secret(findings.show_secrets),
         );
+        if let Some(encoding) = f.encoding {
+            let _ = write!(line, "  ({})", encoding.as_str());
+        }
         if let Some(commit) = &f.commit {
-            let _ = write!(out, "  commit {}", short_commit(commit));
+            let _ = write!(line, "  commit {}", short_commit(commit));
         }
         if let Some(v) = &f.verification {
-            let _ = write!(out, "  [{}]", v.label());
+            let _ = write!(line, "  [{}]", v.label());
         }
-        out.push('\n');
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
     }
-    out
+    Ok(())
 }
 
+/// One line per rule, and where its keys are rotated on the next.
 fn rules_table(rules: &[Rule]) -> String {
     let mut out = String::new();
     for r in rules {
         let _ = writeln!(
             out,
-            "{:<26} {:<12} {:<8} {:<10} {}",
+            "{:<34} {:<14} {:<8} {:<10} {}",
             r.id(),
             r.def.provider,
             r.def.severity.as_str(),
@@ -67,6 +74,9 @@ fn rules_table(rules: &[Rule]) -> String {
             },
             r.def.description
         );
+        if let Some(url) = &r.def.rotate {
+            let _ = writeln!(out, "{:34} rotate: {url}", "");
+        }
     }
     out
 }

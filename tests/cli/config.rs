@@ -149,8 +149,8 @@ fn malformed_configs_are_errors_with_position() {
     );
     let err = config_error(&rule("mine", "k[0-9"));
     assert!(
-        err.contains("keyward.toml:2:1") && err.contains("bad regex"),
-        "{err}"
+        err.contains("keyward.toml:6:1") && err.contains("bad regex"),
+        "the regex's own line: {err}"
     );
     let err = config_error(
         "[[rules]]\nid = \"x\"\nprovider = \"p\"\ndescription = \"d\"\nregex = 'x'\nkeywords = [\"x\"]\nsevrity = \"low\"\n",

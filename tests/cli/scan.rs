@@ -39,7 +39,7 @@ fn text_output_is_redacted_and_names_the_place() {
     assert_eq!(out.stdout, expected);
     assert!(!out.all().contains(&api), "full key leaked");
     assert!(
-        out.stderr.contains("1 files") && out.stderr.contains("1 finding"),
+        out.stderr.contains("keyward: 1 file, ") && out.stderr.contains("1 finding"),
         "{}",
         out.stderr
     );
@@ -392,7 +392,13 @@ fn rules_lists_builtin_rules() {
         .map(|r| r["id"].as_str().unwrap())
         .collect();
     assert!(ids.contains(&"anthropic-api-key") && ids.contains(&"replicate-api-token"));
-    assert_eq!(rules[0]["verifiable"], true);
+    let anthropic = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "anthropic-api-key")
+        .unwrap();
+    assert_eq!(anthropic["verifiable"], true);
     let text = run(keyward().args(["rules"]));
     assert!(text.stdout.contains("anthropic-admin-key"));
 }
@@ -449,16 +455,25 @@ fn every_command_honours_or_refuses_each_format() {
     }
 }
 
+/// A repository's config could attach the Anthropic verifier to its own
+/// rule and have keyward send, say, a GitHub token to Anthropic.
 #[test]
-fn a_custom_rule_naming_an_unknown_verifier_is_refused() {
+fn a_custom_rule_cannot_name_a_verifier() {
     let tree = Tree::new();
-    tree.write(
-        "keyward.toml",
-        "[[rules]]\nid = \"mine\"\nprovider = \"p\"\ndescription = \"d\"\nregex = 'k[0-9]+'\nkeywords = [\"k\"]\nverifier = \"anthropic-apii\"\n",
-    );
-    let out = run(tree.keyward().args(["scan", "."]));
-    assert_eq!(out.code, 2, "{}", out.all());
-    assert!(out.stderr.contains("unknown verifier"), "{}", out.stderr);
+    for verifier in ["anthropic-api", "no-such-verifier"] {
+        tree.write(
+            "keyward.toml",
+            format!("[[rules]]\nid = \"mine\"\nprovider = \"p\"\ndescription = \"d\"\nregex = 'ghp_[A-Za-z0-9]{{36}}'\nkeywords = [\"ghp_\"]\nverifier = \"{verifier}\"\n"),
+        );
+        let out = run(tree.keyward().args(["scan", ".", "--verify"]));
+        assert_eq!(out.code, 2, "{}", out.all());
+        assert!(
+            out.stderr
+                .contains("only keyward's built-in rules are verified"),
+            "{}",
+            out.stderr
+        );
+    }
 }
 
 #[test]
@@ -475,4 +490,156 @@ fn clicolor_force_colours_and_no_color_wins_over_auto() {
         .args(["scan", ".", "--color", "never"])
         .env("CLICOLOR_FORCE", "1"));
     assert!(!never.stdout.contains('\x1b'));
+}
+
+/// Committed files are never invisible: an ignore rule can only hide what
+/// git does not track, and ignore files outside the repository never apply.
+#[test]
+fn tracked_files_are_scanned_whatever_ignore_files_say() {
+    let outer = Tree::new();
+    // A `.ignore` above the repository, and global excludes, hide nothing.
+    outer.write(".ignore", "*\n");
+    let repo = outer.join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&repo)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", outer.join("gitconfig"))
+            .status()
+            .unwrap();
+        assert!(status.success(), "{args:?}");
+    };
+    outer.write("global-ignore", "*.key\n");
+    outer.write(
+        "gitconfig",
+        format!(
+            "[user]\nname = t\nemail = t@example.invalid\n[core]\nexcludesFile = {}\n",
+            outer.join("global-ignore").display()
+        ),
+    );
+    git(&["init", "-q", "-b", "main"]);
+    outer.write("repo/.gitignore", "*.env\nbuild/\n");
+    outer.write("repo/prod.env", format!("K={}\n", replicate_token()));
+    outer.write("repo/build/out.txt", replicate_token());
+    outer.write("repo/src/.ignore", "*\n");
+    outer.write("repo/src/app.py", format!("K = '{}'\n", anthropic_key()));
+    outer.write("repo/local.key", replicate_token());
+    git(&[
+        "add",
+        "-f",
+        "prod.env",
+        "src/app.py",
+        ".gitignore",
+        "src/.ignore",
+    ]);
+    git(&["commit", "-q", "-m", "force-added"]);
+    // Untracked and ignored by the repository's own rule: not scanned.
+    outer.write("repo/build/untracked.txt", replicate_token());
+    let scan = |args: &[&str]| {
+        let out = run(keyward()
+            .current_dir(&repo)
+            .env("GIT_CONFIG_GLOBAL", outer.join("gitconfig"))
+            .args(["scan", "--format", "json"])
+            .args(args));
+        let mut paths: Vec<String> = out.found().into_iter().map(|f| f.path).collect();
+        paths.dedup();
+        paths
+    };
+    assert_eq!(
+        scan(&["."]),
+        vec!["local.key", "prod.env", "src/app.py"],
+        "tracked files and untracked files no repository rule ignores"
+    );
+    assert_eq!(scan(&["src"]), vec!["src/app.py"]);
+    assert_eq!(
+        scan(&[".", "--no-ignore"]),
+        vec![
+            "build/out.txt",
+            "build/untracked.txt",
+            "local.key",
+            "prod.env",
+            "src/app.py"
+        ]
+    );
+}
+
+#[test]
+fn fail_on_live_needs_verify_and_never_lets_an_unverifiable_key_through() {
+    let tree = Tree::new();
+    tree.write("id_rsa", key("private-key"));
+    let out = run(tree.keyward().args(["scan", ".", "--fail-on", "live"]));
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.contains("--fail-on live needs --verify"),
+        "{}",
+        out.stderr
+    );
+    // No provider can say anything about a private key: it still blocks.
+    let out = run(tree
+        .keyward()
+        .args(["scan", ".", "--verify", "--fail-on", "live"]));
+    assert_eq!(out.code, 1, "{}", out.all());
+}
+
+/// A key found by decoding says how it was encoded in every format, and
+/// keeps the plain key's fingerprint.
+#[test]
+fn decoded_keys_name_their_encoding_and_keep_their_fingerprint() {
+    let tree = Tree::new();
+    let rep = replicate_token();
+    let encoded: String = {
+        let table = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        rep.as_bytes()
+            .chunks(3)
+            .flat_map(|c| {
+                let n = c
+                    .iter()
+                    .enumerate()
+                    .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+                let mut out: Vec<char> = (0..=c.len())
+                    .map(|i| table[((n >> (18 - 6 * i)) & 63) as usize] as char)
+                    .collect();
+                out.extend(std::iter::repeat_n('=', 3 - c.len()));
+                out
+            })
+            .collect()
+    };
+    tree.write(
+        "secret.yaml",
+        format!("kind: Secret\ndata:\n  token: {encoded}\n"),
+    );
+    tree.write("plain.env", format!("T={rep}\n"));
+    let json = run(tree.keyward().args(["scan", ".", "--format", "json"])).json();
+    let by_path = |p: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == p)
+            .unwrap()
+            .clone()
+    };
+    let (decoded, plain) = (by_path("secret.yaml"), by_path("plain.env"));
+    assert_eq!(decoded["encoding"], "base64");
+    assert_eq!(
+        (decoded["line"].as_u64(), decoded["column"].as_u64()),
+        (Some(3), Some(10))
+    );
+    assert!(plain.get("encoding").is_none());
+    assert_eq!(decoded["fingerprint"], plain["fingerprint"]);
+    let sarif = run(tree.keyward().args(["scan", ".", "--format", "sarif"])).json();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(
+        results
+            .iter()
+            .any(|r| r["properties"]["encoding"] == "base64")
+    );
+    let text = run(tree.keyward().args(["scan", "secret.yaml"]));
+    assert!(
+        text.stdout.contains("replicate-api-token  r8_"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("(base64)"), "{}", text.stdout);
 }

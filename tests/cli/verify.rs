@@ -414,7 +414,7 @@ async fn sarif_levels_follow_verification() {
         result["message"]["text"]
             .as_str()
             .unwrap()
-            .contains("invalid or revoked")
+            .contains("revoked or expired")
     );
     assert_eq!(result["properties"]["verification"], "invalid");
     assert_eq!(out.code, 0);
@@ -465,4 +465,63 @@ async fn check_explains_the_outcome() {
 fn check_refuses_a_key_on_the_command_line() {
     let out = run(keyward().args(["check", "sk-ant-api03-whatever"]));
     assert_eq!(out.code, 2);
+}
+
+#[test]
+fn a_plain_http_override_to_another_machine_is_refused() {
+    let tree = Tree::new();
+    let key = anthropic_key();
+    tree.write("k.txt", &key);
+    let scan = run(tree
+        .keyward()
+        .args(["scan", ".", "--verify"])
+        .env("KEYWARD_ANTHROPIC_BASE_URL", "http://api.example.com"));
+    assert_eq!(scan.code, 2, "{}", scan.all());
+    assert!(
+        scan.stderr.contains("KEYWARD_ANTHROPIC_BASE_URL"),
+        "{}",
+        scan.stderr
+    );
+    assert!(scan.stderr.contains("clear text"), "{}", scan.stderr);
+    assert!(!scan.all().contains(&key));
+    let check = run(keyward()
+        .args(["check"])
+        .write_stdin(format!("{key}\n"))
+        .env("KEYWARD_ANTHROPIC_BASE_URL", "http://10.1.2.3:8080"));
+    assert_eq!(check.code, 2, "{}", check.all());
+    // Without --verify the variable is never read.
+    let offline = run(tree
+        .keyward()
+        .args(["scan", "."])
+        .env("KEYWARD_ANTHROPIC_BASE_URL", "http://api.example.com"));
+    assert_eq!(offline.code, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loopback_override_never_goes_through_a_proxy() {
+    let (provider, proxy) = (MockServer::start().await, MockServer::start().await);
+    for server in [&provider, &proxy] {
+        Mock::given(method("GET"))
+            .respond_with(models_ok())
+            .mount(server)
+            .await;
+    }
+    let tree = Tree::new();
+    tree.write("k.txt", anthropic_key());
+    let out = run(tree
+        .keyward()
+        .args(["scan", ".", "--verify", "--format", "json"])
+        .env("KEYWARD_ANTHROPIC_BASE_URL", provider.uri())
+        .env("HTTP_PROXY", proxy.uri())
+        .env("http_proxy", proxy.uri())
+        .env("ALL_PROXY", proxy.uri())
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy"));
+    assert_eq!(out.json()[0]["verification"], "live", "{}", out.all());
+    assert_eq!(
+        requests(&proxy).await,
+        0,
+        "the key went through the proxy in clear text"
+    );
+    assert_eq!(requests(&provider).await, 1);
 }

@@ -22,7 +22,7 @@ pub struct Entry {
 impl Entry {
     fn of(finding: &Finding) -> Entry {
         Entry {
-            rule: finding.rule_id.clone(),
+            rule: finding.rule_id.to_string(),
             path: finding.path.to_string_lossy().into_owned(),
             fingerprint: finding.fingerprint.clone(),
         }
@@ -161,7 +161,7 @@ mod tests {
         Finding {
             rule_id: "r".into(),
             provider: "p".into(),
-            path: FilePath::from_bytes(path.as_bytes()),
+            path: FilePath::from_bytes(path.as_bytes()).into(),
             commit: None,
             span: Span {
                 line: 1,
@@ -174,6 +174,7 @@ mod tests {
             fingerprint: fingerprint("r", secret),
             suppression: None,
             verification: None,
+            encoding: None,
         }
     }
 

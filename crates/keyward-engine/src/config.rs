@@ -105,6 +105,29 @@ impl Config {
                     .map_err(|e| Error::Config(format!("{}: bad secret regex: {e}", at(s.span()))))
             })
             .collect::<Result<_, _>>()?;
+        // A bad regex is reported at its own line, not its table's.
+        for rule in &file.rules {
+            if let Err(e) = regex::bytes::RegexBuilder::new(&rule.get_ref().regex)
+                .size_limit(1 << 22)
+                .build()
+            {
+                // The table's span may be its header alone: look from it
+                // to the next table.
+                let start = rule.span().start;
+                let rest = &text[start..];
+                let end = rest[1..].find("\n[").map_or(rest.len(), |i| i + 1);
+                let within = &rest[..end];
+                let offset = within
+                    .match_indices("regex")
+                    .find(|(i, _)| within[..*i].trim_end_matches([' ', '\t']).ends_with('\n'))
+                    .map_or(0, |(i, _)| i);
+                let place = at(start + offset..start + offset + 1);
+                return Err(Error::Config(format!(
+                    "{place}: rule {:?} has a bad regex: {e}",
+                    rule.get_ref().id
+                )));
+            }
+        }
         Ok(Config {
             source: Some(path.to_path_buf()),
             rules: file
@@ -126,18 +149,20 @@ impl Config {
 }
 
 impl Allowlist {
-    /// Mark findings the allowlist covers as suppressed.
-    pub fn apply(&self, findings: &mut [Finding]) {
+    /// Mark findings the allowlist covers as suppressed. Their relative
+    /// paths are relative to `base`; path patterns are relative to the
+    /// config file's directory.
+    pub fn apply(&self, findings: &mut [Finding], base: &Path) {
+        let resolve = Resolver::new(base, self.paths.as_ref().map(Gitignore::path));
         for finding in findings.iter_mut().filter(|f| !f.is_suppressed()) {
-            finding.suppression = self.covers(finding);
+            finding.suppression = self.covers(finding, &resolve);
         }
     }
 
-    fn covers(&self, finding: &Finding) -> Option<Suppression> {
+    fn covers(&self, finding: &Finding, resolve: &Resolver) -> Option<Suppression> {
         if let Some(paths) = &self.paths
-            && paths
-                .matched_path_or_any_parents(finding.path.to_path(), false)
-                .is_ignore()
+            && let Some(path) = resolve.relative(&finding.path.to_path())
+            && paths.matched_path_or_any_parents(&path, false).is_ignore()
         {
             return Some(Suppression::ConfigPath);
         }
@@ -153,6 +178,47 @@ impl Allowlist {
         }
         None
     }
+}
+
+/// Turns a finding's path into one relative to the config's directory.
+struct Resolver {
+    base: Option<PathBuf>,
+    config: Option<PathBuf>,
+}
+
+impl Resolver {
+    fn new(base: &Path, config: Option<&Path>) -> Resolver {
+        let absolute = |p: &Path| std::path::absolute(p).ok().map(|p| normalize(&p));
+        Resolver {
+            base: absolute(base),
+            config: config.and_then(absolute),
+        }
+    }
+
+    /// `None` for a path outside the config's directory: no pattern of
+    /// it applies there.
+    fn relative(&self, path: &Path) -> Option<PathBuf> {
+        let (Some(base), Some(config)) = (&self.base, &self.config) else {
+            return (!path.is_absolute()).then(|| path.to_path_buf());
+        };
+        let absolute = normalize(&base.join(path));
+        absolute.strip_prefix(config).ok().map(Path::to_path_buf)
+    }
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// 1-based line and column (in characters) of a byte offset.

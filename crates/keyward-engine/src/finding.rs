@@ -1,10 +1,11 @@
 //! The one findings model that every report consumes.
 
 use std::fmt;
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::detect::{Match, Span};
+use crate::detect::{Encoding, Match, Span};
 use crate::path::FilePath;
 use crate::rules::Rule;
 use crate::verdict::Verification;
@@ -63,17 +64,18 @@ impl Suppression {
 /// Where a match was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
-    pub path: FilePath,
+    pub path: Arc<FilePath>,
     /// Set for findings from git history.
     pub commit: Option<String>,
 }
 
-/// One secret at one place.
+/// One secret at one place. Strings every finding of a rule or a file
+/// shares are shared, so that a million findings stay small.
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub rule_id: String,
-    pub provider: String,
-    pub path: FilePath,
+    pub rule_id: Arc<str>,
+    pub provider: Arc<str>,
+    pub path: Arc<FilePath>,
     pub commit: Option<String>,
     pub span: Span,
     pub secret: Secret,
@@ -81,14 +83,17 @@ pub struct Finding {
     pub fingerprint: String,
     pub suppression: Option<Suppression>,
     pub verification: Option<Verification>,
+    /// How the key was disguised where it was found (base64, UTF-16, …).
+    /// Its fingerprint is the plain key's.
+    pub encoding: Option<Encoding>,
 }
 
 impl Finding {
     /// The one place a match becomes a finding.
     pub fn new(rule: &Rule, origin: &Origin, m: Match) -> Finding {
         Finding {
-            rule_id: rule.id().to_string(),
-            provider: rule.def.provider.clone(),
+            rule_id: rule.shared_id.clone(),
+            provider: rule.shared_provider.clone(),
             path: origin.path.clone(),
             commit: origin.commit.clone(),
             span: m.span,
@@ -97,6 +102,7 @@ impl Finding {
             secret: Secret::new(m.secret),
             suppression: m.allow_marker.map(Suppression::Inline),
             verification: None,
+            encoding: m.encoding,
         }
     }
 
@@ -116,7 +122,7 @@ impl Finding {
     /// Sort key for deterministic output.
     pub fn sort_key(&self) -> (&FilePath, u64, u64, &str, Option<&str>) {
         (
-            &self.path,
+            &*self.path,
             self.span.line,
             self.span.column,
             &self.rule_id,

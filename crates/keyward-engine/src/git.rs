@@ -245,6 +245,35 @@ impl Git {
         .filter(|s| !s.is_empty())
     }
 
+    /// The content of `path` (relative to the root) at revision `rev`, or
+    /// `None` when the revision has no such file.
+    pub fn file_at(&self, rev: &str, path: &str) -> Result<Option<Vec<u8>>, Error> {
+        // `rev:path^{blob}` would read `^{blob}` as part of the path.
+        let spec = format!("{rev}:{path}");
+        match self.run(&["cat-file", "-t", &spec]) {
+            Ok(kind) if kind.trim_ascii() == b"blob" => {
+                self.run(&["cat-file", "blob", &spec]).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The commits whose parents this (shallow) clone does not hold.
+    pub fn shallow_commits(&self) -> Vec<String> {
+        let Ok(out) = self.run(&["rev-parse", "--git-path", "shallow"]) else {
+            return Vec::new();
+        };
+        let file = PathBuf::from(String::from_utf8_lossy(&out).trim_end());
+        let file = if file.is_absolute() {
+            file
+        } else {
+            self.dir.join(file)
+        };
+        std::fs::read_to_string(file)
+            .map(|text| text.lines().map(str::to_string).collect())
+            .unwrap_or_default()
+    }
+
     pub fn is_shallow(&self) -> bool {
         self.run(&["rev-parse", "--is-shallow-repository"])
             .is_ok_and(|out| out.starts_with(b"true"))

@@ -5,7 +5,9 @@ use crate::verdict::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FailOn {
-    /// Only keys a provider confirmed as working.
+    /// Keys a provider confirmed as working, and keys no provider can
+    /// check (their rule has no verifier): a key is let through only when
+    /// a provider was asked and did not confirm it. Needs verification.
     Live,
     /// Everything but a key the provider confirmed invalid.
     #[default]
@@ -23,7 +25,69 @@ impl FailOn {
         match self {
             FailOn::Any => true,
             FailOn::Unrevoked => status != Some(Status::Invalid),
-            FailOn::Live => status.is_some_and(Status::is_live),
+            FailOn::Live => status.is_none_or(Status::is_live),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::Span;
+    use crate::finding::{Secret, Suppression};
+    use crate::path::FilePath;
+    use crate::verdict::{Reason, Verification};
+
+    fn finding(verification: Option<Verification>) -> Finding {
+        Finding {
+            rule_id: "r".into(),
+            provider: "p".into(),
+            path: FilePath::default().into(),
+            commit: None,
+            span: Span {
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 2,
+            },
+            secret: Secret::new("s".into()),
+            redacted: String::new(),
+            fingerprint: String::new(),
+            suppression: None,
+            verification,
+            encoding: None,
+        }
+    }
+
+    fn verified(status: Status) -> Option<Verification> {
+        Some(Verification {
+            status,
+            reason: None,
+            latency_ms: None,
+            http_status: None,
+        })
+    }
+
+    #[test]
+    fn each_policy_blocks_what_it_says() {
+        let cases = [
+            (None, [true, true, true]),
+            (verified(Status::Live), [true, true, true]),
+            (verified(Status::LiveRestricted), [true, true, true]),
+            (verified(Status::Invalid), [true, false, false]),
+            (
+                Some(Verification::unknown(Reason::Timeout)),
+                [true, true, false],
+            ),
+        ];
+        for (verification, [any, unrevoked, live]) in cases {
+            let f = finding(verification.clone());
+            assert_eq!(FailOn::Any.blocks(&f), any, "{verification:?}");
+            assert_eq!(FailOn::Unrevoked.blocks(&f), unrevoked, "{verification:?}");
+            assert_eq!(FailOn::Live.blocks(&f), live, "{verification:?}");
+        }
+        let mut allowed = finding(None);
+        allowed.suppression = Some(Suppression::Baseline);
+        assert!(!FailOn::Any.blocks(&allowed));
     }
 }

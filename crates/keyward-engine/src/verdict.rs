@@ -47,6 +47,11 @@ pub enum Reason {
     EndpointChanged,
     /// An answer that is not the provider's own (a proxy, a WAF, a portal).
     UnexpectedResponse,
+    /// The provider's public host does not know the key, but a self-hosted
+    /// instance (GitHub Enterprise Server, self-managed GitLab) may.
+    OtherInstance,
+    /// The whole verification phase ran out of time (`--verify-deadline`).
+    Deadline,
 }
 
 impl Reason {
@@ -58,6 +63,8 @@ impl Reason {
             Reason::ProviderError => "provider-error",
             Reason::EndpointChanged => "endpoint-changed",
             Reason::UnexpectedResponse => "unexpected-response",
+            Reason::OtherInstance => "other-instance",
+            Reason::Deadline => "deadline",
         }
     }
 }

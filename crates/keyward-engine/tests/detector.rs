@@ -37,12 +37,16 @@ fn every_rule_finds_its_generated_examples_and_no_negative() {
                 .map(|l| detector.rules()[l.rule].id())
                 .collect();
             assert_eq!(ids, vec![def.id.as_str()], "{}: {text:?}", def.id);
-            let expected = if def.regex.contains("(?P<secret>") {
-                secret.rsplit(' ').next().unwrap().to_string()
-            } else {
-                secret.clone()
+            // The whole example, or the `secret` group of it.
+            let expected = match detector.rules()[found[0].rule].secret_group {
+                None => Some(secret.clone()),
+                Some(_) => regex::Regex::new(&def.regex)
+                    .unwrap()
+                    .captures(&secret)
+                    .and_then(|c| c.name("secret"))
+                    .map(|m| m.as_str().to_string()),
             };
-            assert_eq!(found[0].secret, expected);
+            assert_eq!(Some(found[0].secret.clone()), expected, "{}", def.id);
         }
         for negative in &def.negatives {
             let found = scan(detector, negative.as_bytes());
@@ -169,7 +173,7 @@ lookbehind = 11
     let detector = Detector::new(
         compile_rules(
             vec![(def, None)],
-            &[],
+            &["telegram-bot-token".to_string()],
             &["anthropic-api", "anthropic-admin", "replicate"],
         )
         .unwrap(),
@@ -201,4 +205,134 @@ lookbehind = 11
     let found = scan(&detector, &big);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].span.column as usize, chunk - 4);
+}
+
+fn random(rng: &mut Rng, n: usize, class: &str) -> String {
+    keyward_engine::rules::expand_example(&format!("{{{n}:{class}}}"), rng).unwrap()
+}
+
+fn ids(text: &str) -> Vec<&'static str> {
+    let detector = detector();
+    scan(detector, text.as_bytes())
+        .iter()
+        .map(|m| detector.rules()[m.rule].id())
+        .collect()
+}
+
+/// Base64 lines of a fake key body: `lines` full lines and a short one.
+fn pem_body(rng: &mut Rng, start: &str, lines: usize, newline: &str) -> String {
+    let mut body = start.to_string();
+    body.push_str(&random(
+        rng,
+        64usize.saturating_sub(start.len()),
+        "A-Za-z0-9+/",
+    ));
+    for _ in 1..lines {
+        body.push_str(newline);
+        body.push_str(&random(rng, 64, "A-Za-z0-9+/"));
+    }
+    body.push_str(newline);
+    body.push_str(&random(rng, 22, "A-Za-z0-9+/"));
+    body.push_str("==");
+    body
+}
+
+/// Every armour of a private key, with real line breaks or `\n` escapes;
+/// OpenSSH's cipher name tells a plain key from an encrypted one.
+#[test]
+fn private_keys_are_found_in_every_armour() {
+    let mut rng = Rng::fresh();
+    let plain = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW";
+    let encrypted = "b3BlbnNzaC1rZXktdjEAAAAACmFlczI1Ni1jdHIAAAAGYmNyeXB0AAAAGAAAABA";
+    for (label, start, newline, rule) in [
+        ("OPENSSH ", plain, "\n", "private-key"),
+        ("OPENSSH ", plain, "\\n", "private-key"),
+        ("OPENSSH ", encrypted, "\n", "encrypted-private-key"),
+        ("", "MC4CAQAwBQYDK2VwBCIEI", "\n", "private-key"),
+        ("EC ", "MHcCAQEEI", "\r\n", "private-key"),
+        (
+            "ENCRYPTED ",
+            "MIIFHzBJBgkqhkiG9w0BBQ0w",
+            "\n",
+            "encrypted-private-key",
+        ),
+    ] {
+        let key = format!(
+            "-----BEGIN {label}PRIVATE KEY-----{newline}{}{newline}-----END {label}PRIVATE KEY-----",
+            pem_body(&mut rng, start, 4, newline)
+        );
+        assert_eq!(ids(&key), vec![rule], "{key}");
+        if newline == "\n" {
+            // One line inside a dotenv value or a JSON string.
+            let escaped = key.replace('\n', "\\n");
+            assert_eq!(
+                ids(&format!("KEY=\"{escaped}\"\n")),
+                vec![rule],
+                "{escaped}"
+            );
+            assert_eq!(ids(&format!("{{\"k\": \"{escaped}\\n\"}}")), vec![rule]);
+        }
+    }
+    // Mismatched armour and elided bodies are not keys.
+    let body = pem_body(&mut rng, "MII", 4, "\n");
+    let mixed = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END EC PRIVATE KEY-----");
+    assert!(ids(&mixed).is_empty());
+    let elided = format!(
+        "-----BEGIN RSA PRIVATE KEY-----\n{}...\n-----END RSA PRIVATE KEY-----",
+        &body[..40]
+    );
+    assert!(ids(&elided).is_empty());
+}
+
+/// A service-account file holds a private key; only the file is reported.
+#[test]
+fn a_service_account_key_is_one_finding() {
+    let mut rng = Rng::fresh();
+    let key = pem_body(&mut rng, "MIIEv", 6, "\\n");
+    let file = format!(
+        "{{\n  \"type\": \"service_account\",\n  \"project_id\": \"p-1\",\n  \"private_key_id\": \"{}\",\n  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{key}\\n-----END PRIVATE KEY-----\\n\",\n  \"client_email\": \"a@p-1.iam.gserviceaccount.com\"\n}}\n",
+        random(&mut rng, 40, "0-9a-f")
+    );
+    assert_eq!(ids(&file), vec!["gcp-service-account-key"], "{file}");
+}
+
+/// The assignments an AWS secret access key is found in, whatever the case
+/// of the name and whether `=` touches the key.
+#[test]
+fn aws_secret_access_keys_are_found_in_their_usual_forms() {
+    let mut rng = Rng::fresh();
+    for form in [
+        "AWS_SECRET_ACCESS_KEY={}",
+        "export AWS_SECRET_ACCESS_KEY=\"{}\"",
+        "aws_secret_access_key={}",
+        "aws_secret_access_key = {}",
+        "Aws_Secret_Access_Key: {}",
+        "  secretAccessKey: '{}',",
+        "\"SecretAccessKey\": \"{}\",",
+        "<SecretAccessKey>{}</SecretAccessKey>",
+        "S3_SECRET_ACCESS_KEY := \"{}\"",
+    ] {
+        let key = random(&mut rng, 40, "A-Za-z0-9/+");
+        let text = form.replace("{}", &key);
+        let found = scan(detector(), text.as_bytes());
+        assert_eq!(found.len(), 1, "{text}");
+        assert_eq!(found[0].secret, key, "{text}");
+    }
+    // A longer base64 run is not a 40-character key.
+    let long = random(&mut rng, 44, "A-Za-z0-9/+");
+    assert!(ids(&format!("aws_secret_access_key={long}")).is_empty());
+}
+
+/// The storage emulator's account, whose key Microsoft publishes, is not a
+/// leak whatever its key (built at run time: no key-shaped literal here).
+#[test]
+fn the_storage_emulator_account_is_not_reported() {
+    let mut rng = Rng::fresh();
+    let key = random(&mut rng, 86, "A-Za-z0-9+/");
+    let emulator = format!(
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key}==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;"
+    );
+    assert!(ids(&emulator).is_empty());
+    let real = emulator.replace("devstoreaccount1", "acmeprod7");
+    assert_eq!(ids(&real), vec!["azure-storage-connection-string"]);
 }

@@ -26,10 +26,17 @@ pub enum NoAnswer {
     Network,
 }
 
-pub fn client(timeout: Duration) -> Result<Client, String> {
+/// The client. Proxies come from the environment (`HTTPS_PROXY`,
+/// `ALL_PROXY`, `NO_PROXY`, …) unless `direct`: a plain-http base is only
+/// ever this machine, and a proxy would see the key in clear text.
+pub fn client(timeout: Duration, direct: bool) -> Result<Client, String> {
     // rustls with ring: pure Rust, no OpenSSL. Installing twice is harmless.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    Client::builder()
+    let builder = match direct {
+        true => Client::builder().no_proxy(),
+        false => Client::builder(),
+    };
+    builder
         .user_agent(concat!("keyward/", env!("CARGO_PKG_VERSION")))
         // A redirect could carry the key to another host.
         .redirect(reqwest::redirect::Policy::none())
@@ -37,6 +44,11 @@ pub fn client(timeout: Duration) -> Result<Client, String> {
         .timeout(timeout)
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {}", e.without_url()))
+}
+
+/// A body as the verifiers read it: JSON, or nothing.
+pub fn parse_json(body: &[u8]) -> Option<Value> {
+    serde_json::from_slice(body).ok()
 }
 
 /// Send `request` to `base` and read at most `MAX_BODY` bytes of the answer.
@@ -48,6 +60,11 @@ pub async fn send(client: &Client, base: &str, request: &Request) -> Result<Answ
     };
     for (name, value) in &request.headers {
         builder = builder.header(*name, value);
+    }
+    if let Some((content_type, body)) = &request.body {
+        builder = builder
+            .header(reqwest::header::CONTENT_TYPE, *content_type)
+            .body(body.clone());
     }
     let no_answer = |e: reqwest::Error| {
         if e.is_timeout() {
@@ -75,11 +92,7 @@ pub async fn send(client: &Client, base: &str, request: &Request) -> Result<Answ
     }
     Ok(Answer {
         status,
-        json: if too_long {
-            None
-        } else {
-            serde_json::from_slice(&body).ok()
-        },
+        json: if too_long { None } else { parse_json(&body) },
         retry_after,
     })
 }

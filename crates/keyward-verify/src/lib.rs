@@ -11,6 +11,8 @@
 mod http;
 pub mod providers;
 pub mod retry;
+#[cfg(test)]
+mod testkit;
 pub mod verifier;
 
 use std::collections::HashMap;
@@ -54,16 +56,22 @@ impl Default for VerifyOptions {
 }
 
 impl VerifyOptions {
-    /// Take each endpoint's override from its environment variable.
-    pub fn with_env_overrides(mut self, get: impl Fn(&str) -> Option<String>) -> Self {
+    /// Take each endpoint's override from its environment variable. An
+    /// override must be `https://`, or `http://` to this machine (a test
+    /// server): a key never crosses a network in clear text.
+    pub fn with_env_overrides(
+        mut self,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, String> {
         for verifier in providers::REGISTRY {
             let env = verifier.endpoint().env;
             if let Some(url) = get(env).filter(|u| !u.is_empty()) {
-                self.overrides
-                    .insert(env, url.trim_end_matches('/').to_string());
+                let url = url.trim_end_matches('/').to_string();
+                check_base(env, &url)?;
+                self.overrides.insert(env, url);
             }
         }
-        self
+        Ok(self)
     }
 
     fn base(&self, endpoint: Endpoint) -> String {
@@ -71,6 +79,35 @@ impl VerifyOptions {
             .get(endpoint.env)
             .cloned()
             .unwrap_or_else(|| endpoint.base.to_string())
+    }
+}
+
+/// Refuse a base URL that would send a key in clear text over a network,
+/// or that is not a plain base URL. `Ok(true)` for plain http to this
+/// machine.
+fn check_base(env: &str, url: &str) -> Result<bool, String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("{env} is not a URL ({e})"))?;
+    let host = parsed.host_str().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match parsed.scheme() {
+        _ if parsed.query().is_some() || parsed.fragment().is_some() => Err(format!(
+            "{env} must be a base URL, without a query or a fragment"
+        )),
+        _ if !parsed.username().is_empty() || parsed.password().is_some() => {
+            Err(format!("{env} must not hold credentials"))
+        }
+        "https" => Ok(false),
+        "http" if loopback => Ok(true),
+        "http" => Err(format!(
+            "{env} is plain http:// to another machine: keys would cross the network \
+             in clear text; use https://, or http:// only to 127.0.0.1, ::1 or localhost"
+        )),
+        other => Err(format!("{env}: unsupported scheme {other}://")),
     }
 }
 
@@ -102,7 +139,7 @@ pub fn verify_findings(
         if finding.is_suppressed() {
             continue;
         }
-        let Some(&verifier) = verifier_of.get(finding.rule_id.as_str()) else {
+        let Some(&verifier) = verifier_of.get(&*finding.rule_id) else {
             continue;
         };
         let secret = finding.secret.expose().to_string();
@@ -150,12 +187,17 @@ fn run(
     options: &VerifyOptions,
     requests: &Arc<AtomicU64>,
 ) -> Result<Vec<Verification>, String> {
+    // A plain-http base is this machine (check_base): never via a proxy.
+    let mut direct = false;
+    for (env, url) in &options.overrides {
+        direct |= check_base(env, url)?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the verification runtime: {e}"))?;
-    let client = http::client(options.timeout)?;
+    let client = http::client(options.timeout, direct)?;
     Ok(runtime.block_on(ask_all(client, jobs, options, requests)))
 }
 
@@ -183,7 +225,7 @@ async fn ask_all(
             };
             tokio::time::timeout_at(deadline, asked)
                 .await
-                .unwrap_or_else(|_| Verification::unknown(Reason::Timeout))
+                .unwrap_or_else(|_| Verification::unknown(Reason::Deadline))
         }));
     }
     let mut out = Vec::with_capacity(tasks.len());
@@ -250,14 +292,24 @@ async fn ask(
     }
 }
 
+/// What a provider's verdict means for the key.
+pub(crate) fn outcome(verifier: &dyn Verifier, verdict: Verdict) -> (Status, Option<Reason>) {
+    match verdict {
+        Verdict::Live => (Status::Live, None),
+        Verdict::LiveRestricted => (Status::LiveRestricted, None),
+        Verdict::Invalid if verifier.has_other_instances() => {
+            (Status::Unknown, Some(Reason::OtherInstance))
+        }
+        Verdict::Invalid => (Status::Invalid, None),
+    }
+}
+
 /// The provider's own answer decides; otherwise the status code says only
 /// why nobody can tell.
 fn classify(verifier: &dyn Verifier, answer: &http::Answer) -> Verification {
     let status = answer.status;
     let (state, reason) = match verifier.judge(status, answer.json.as_ref()) {
-        Some(Verdict::Live) => (Status::Live, None),
-        Some(Verdict::LiveRestricted) => (Status::LiveRestricted, None),
-        Some(Verdict::Invalid) => (Status::Invalid, None),
+        Some(verdict) => outcome(verifier, verdict),
         None => (
             Status::Unknown,
             Some(match status {
@@ -273,5 +325,67 @@ fn classify(verifier: &dyn Verifier, answer: &http::Answer) -> Verification {
         reason,
         latency_ms: None,
         http_status: Some(status),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn overrides(url: &str) -> Result<VerifyOptions, String> {
+        VerifyOptions::default().with_env_overrides(|name| {
+            (name == "KEYWARD_ANTHROPIC_BASE_URL").then(|| url.to_string())
+        })
+    }
+
+    #[test]
+    fn plain_http_goes_only_to_this_machine() {
+        for ok in [
+            "https://api.example.com",
+            "https://proxy.example.com/anthropic/",
+            "http://127.0.0.1:8080",
+            "http://127.8.0.1",
+            "http://[::1]:9000",
+            "http://localhost:3000",
+            "http://LOCALHOST",
+            "HTTP://127.0.0.1:8080",
+        ] {
+            let options = overrides(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+            assert_eq!(
+                options.overrides["KEYWARD_ANTHROPIC_BASE_URL"],
+                ok.trim_end_matches('/')
+            );
+            // Plain http is flagged, so the client bypasses any proxy.
+            let clear = ok.to_ascii_lowercase().starts_with("http:");
+            assert_eq!(check_base("X", ok), Ok(clear), "{ok}");
+        }
+        for (bad, why) in [
+            ("http://api.example.com", "clear text"),
+            ("http://10.0.0.1:8080", "clear text"),
+            ("http://localhost.example.com", "clear text"),
+            ("http://127.0.0.1.nip.io", "clear text"),
+            ("ftp://127.0.0.1", "unsupported scheme"),
+            ("api.example.com", "not a URL"),
+            ("https://api.example.com/?key=1", "query"),
+            ("https://user:pw@api.example.com", "credentials"),
+        ] {
+            let err = overrides(bad).map(|_| ()).unwrap_err();
+            assert!(err.contains("KEYWARD_ANTHROPIC_BASE_URL"), "{bad}: {err}");
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_override_set_in_code_is_checked_too() {
+        let options = VerifyOptions {
+            overrides: HashMap::from([(
+                "KEYWARD_ANTHROPIC_BASE_URL",
+                "http://api.example.com".to_string(),
+            )]),
+            ..VerifyOptions::default()
+        };
+        let verifier = providers::by_id("anthropic-api").unwrap();
+        let err = verify_rounds(verifier, "kw-test", 1, &options).unwrap_err();
+        assert!(err.contains("clear text"), "{err}");
     }
 }

@@ -28,8 +28,8 @@ impl Detector {
             let before = buf.len();
             let eof = fill(reader, buf, CHUNK_SIZE)?;
             bytes += (buf.len() - before) as u64;
-            if before == 0 && bytes == buf.len() as u64 && utf16_bom(buf).is_some() {
-                return self.scan_utf16(reader, buf, out, bytes);
+            if lines.offset == 0 && before == 0 {
+                lines.bom = buf.starts_with(&[0xFF, 0xFE]) || buf.starts_with(&[0xFE, 0xFF]);
             }
             // Outside the last chunk, a keyword must leave a whole match
             // window before the end of the buffer; the rest is carried over.
@@ -39,7 +39,7 @@ impl Detector {
                 buf.len() - MAX_MATCH_LEN
             };
             self.find(buf, from, until, &mut hits);
-            out.extend(hits.drain(..).map(|hit| lines.locate(buf, &hit)));
+            out.extend(hits.drain(..).map(|hit| lines.locate(buf, hit)));
             if eof {
                 return Ok(bytes);
             }
@@ -51,36 +51,6 @@ impl Detector {
             buf.drain(..keep_from);
             from = context;
         }
-    }
-
-    /// UTF-16 text (with a BOM) is decoded and scanned as UTF-8, so that
-    /// line and column refer to the decoded text. The raw bytes are scanned
-    /// too: a binary file may start with the same two bytes.
-    fn scan_utf16(
-        &self,
-        reader: &mut dyn Read,
-        buf: &mut Vec<u8>,
-        out: &mut Vec<Match>,
-        mut bytes: u64,
-    ) -> io::Result<u64> {
-        let before = buf.len();
-        reader.read_to_end(buf)?;
-        bytes += (buf.len() - before) as u64;
-        let order = utf16_bom(buf).unwrap_or(Utf16::Le);
-        let units = buf[2..].chunks_exact(2).map(|pair| match order {
-            Utf16::Le => u16::from_le_bytes([pair[0], pair[1]]),
-            Utf16::Be => u16::from_be_bytes([pair[0], pair[1]]),
-        });
-        let text: String = char::decode_utf16(units)
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect();
-        for part in [buf.as_slice(), text.as_bytes()] {
-            let mut hits = Vec::new();
-            self.find(part, 0, part.len(), &mut hits);
-            let mut lines = LineTracker::default();
-            out.extend(hits.iter().map(|hit| lines.locate(part, hit)));
-        }
-        Ok(bytes)
     }
 }
 
@@ -95,20 +65,6 @@ fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, target: usize) -> io::Result<b
     Ok(got < want)
 }
 
-#[derive(Clone, Copy)]
-enum Utf16 {
-    Le,
-    Be,
-}
-
-fn utf16_bom(buf: &[u8]) -> Option<Utf16> {
-    match buf {
-        [0xFF, 0xFE, ..] => Some(Utf16::Le),
-        [0xFE, 0xFF, ..] => Some(Utf16::Be),
-        _ => None,
-    }
-}
-
 /// Line and column of offsets in a buffer that slides over a stream. Offsets
 /// are asked for in increasing order, so each byte is counted once.
 #[derive(Default)]
@@ -118,6 +74,12 @@ struct LineTracker {
     /// Characters between the last newline and `counted_to`.
     column_chars: u64,
     counted_to: usize,
+    /// Where the buffer starts in the stream, and where the current line
+    /// starts (both in bytes from the stream's start).
+    offset: u64,
+    line_start: u64,
+    /// The stream starts with a UTF-16 byte-order mark.
+    bom: bool,
 }
 
 impl LineTracker {
@@ -128,27 +90,47 @@ impl LineTracker {
             Some(last) => {
                 self.newlines += memchr::memchr_iter(b'\n', segment).count() as u64;
                 self.column_chars = count_chars(&segment[last + 1..]);
+                self.line_start = self.offset + (self.counted_to + last + 1) as u64;
             }
             None => self.column_chars += count_chars(segment),
         }
         self.counted_to = to;
     }
 
-    /// The match at `hit`, with its line and column.
-    fn locate(&mut self, buf: &[u8], hit: &Hit) -> Match {
+    /// The match `hit` found, with its line and column. Columns count the
+    /// characters of the text as it is: a UTF-16 character is two bytes.
+    fn locate(&mut self, buf: &[u8], hit: Hit) -> Match {
         self.advance(buf, hit.start.max(self.counted_to));
-        let (line, column) = (self.newlines + 1, self.column_chars + 1);
-        let secret = &buf[hit.start..hit.end];
-        let (end_line, end_column) = match memchr::memrchr(b'\n', secret) {
+        let width = hit.decoded.as_ref().map_or(1, |(e, _)| e.char_width());
+        let line = self.newlines + 1;
+        let column = if width == 1 {
+            self.column_chars + 1
+        } else {
+            let since = (self.offset + hit.start as u64).saturating_sub(self.line_start);
+            since / 2 + 1 - u64::from(line == 1 && self.bom)
+        };
+        let chars = |bytes: &[u8]| {
+            if width == 1 {
+                count_chars(bytes)
+            } else {
+                (bytes.len() / width) as u64
+            }
+        };
+        let text = &buf[hit.start..hit.end];
+        let (end_line, end_column) = match memchr::memrchr(b'\n', text) {
             Some(last) => (
-                line + memchr::memchr_iter(b'\n', secret).count() as u64,
-                count_chars(&secret[last + 1..]) + 1,
+                line + memchr::memchr_iter(b'\n', text).count() as u64,
+                chars(&text[last + 1..]) + 1,
             ),
-            None => (line, column + count_chars(secret)),
+            None => (line, column + chars(text)),
+        };
+        let (encoding, secret) = match hit.decoded {
+            Some((encoding, secret)) => (Some(encoding), secret),
+            None => (None, text.to_vec()),
         };
         Match {
             rule: hit.rule,
-            secret: String::from_utf8_lossy(secret).into_owned(),
+            secret: String::from_utf8_lossy(&secret).into_owned(),
             span: Span {
                 line,
                 column,
@@ -156,6 +138,7 @@ impl LineTracker {
                 end_column,
             },
             allow_marker: hit.allow_marker,
+            encoding,
         }
     }
 
@@ -163,6 +146,7 @@ impl LineTracker {
     fn rebase(&mut self, buf: &[u8], keep_from: usize) {
         self.advance(buf, keep_from.max(self.counted_to));
         self.counted_to -= keep_from;
+        self.offset += keep_from as u64;
     }
 }
 

@@ -3,8 +3,8 @@
 
 use std::fmt;
 
-use super::placeholder::looks_like_placeholder;
-use crate::rules::Rule;
+use super::placeholder::{holds_placeholder_word, placeholder_kind};
+use crate::rules::{Decode, Placeholder, PlaceholderOnly, Rule};
 
 /// Why a matched string is not a key of its rule.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,7 +17,10 @@ pub enum Reject {
     },
     Suffix(String),
     Alphabet(char),
-    Placeholder,
+    /// A placeholder, and what kind.
+    Placeholder(&'static str),
+    /// One of the rule's documented samples.
+    Sample,
     Checksum,
     Entropy {
         got: f64,
@@ -34,7 +37,8 @@ impl fmt::Display for Reject {
             }
             Reject::Suffix(suffix) => write!(f, "it does not end with {suffix:?}"),
             Reject::Alphabet(c) => write!(f, "it holds {c:?}, which the format never uses"),
-            Reject::Placeholder => f.write_str("it is a placeholder, not a key"),
+            Reject::Placeholder(kind) => write!(f, "it is a placeholder ({kind}), not a key"),
+            Reject::Sample => f.write_str("it is a documented sample, not a key"),
             Reject::Checksum => {
                 f.write_str("its checksum does not match: a typo, a fake or a fragment")
             }
@@ -71,12 +75,42 @@ pub fn check(rule: &Rule, secret: &[u8], keyword_len: usize) -> Result<(), Rejec
         return Err(Reject::Alphabet(char::from(*bad)));
     }
     if let Some(checksum) = v.checksum
-        && !checksum.verify(body)
+        && !checksum.verify(secret, body)
     {
         return Err(Reject::Checksum);
     }
-    if v.placeholder.unwrap_or(true) && looks_like_placeholder(body) {
-        return Err(Reject::Placeholder);
+    if let Some(Decode::Base64UserPassword) = v.decode {
+        let decoded = decode_base64(body).ok_or(Reject::Shape)?;
+        let user = match decoded.iter().position(|&b| b == b':') {
+            Some(colon) => &decoded[..colon],
+            None => return Err(Reject::Shape),
+        };
+        if user.is_empty() || !user.iter().all(u8::is_ascii_graphic) {
+            return Err(Reject::Shape);
+        }
+        if v.placeholder != Some(Placeholder::All(false)) && holds_placeholder_word(&decoded) {
+            return Err(Reject::Placeholder("a placeholder word"));
+        }
+    }
+    let placeholder = match v.placeholder {
+        None | Some(Placeholder::All(true)) => placeholder_kind(body),
+        Some(Placeholder::All(false)) => None,
+        Some(Placeholder::Only(PlaceholderOnly::Words)) => {
+            holds_placeholder_word(body).then_some("a placeholder word")
+        }
+    };
+    if let Some(kind) = placeholder {
+        return Err(Reject::Placeholder(kind));
+    }
+    // A documented sample, whether a negative is the key itself or a line
+    // that quotes it.
+    if rule
+        .def
+        .negatives
+        .iter()
+        .any(|n| memchr::memmem::find(n.as_bytes(), secret).is_some())
+    {
+        return Err(Reject::Sample);
     }
     if let Some(min) = v.min_entropy {
         let got = shannon_entropy(body);
@@ -85,6 +119,34 @@ pub fn check(rule: &Rule, secret: &[u8], keyword_len: usize) -> Result<(), Rejec
         }
     }
     Ok(())
+}
+
+/// Standard base64 (padding optional), or `None` if `text` is not base64.
+fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
+    let text = text
+        .strip_suffix(b"==")
+        .or(text.strip_suffix(b"="))
+        .unwrap_or(text);
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0);
+    for &c in text {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
 }
 
 /// Bits per byte.
@@ -115,6 +177,14 @@ mod tests {
     fn entropy_of_uniform_and_constant_data() {
         assert_eq!(shannon_entropy(b"aaaa"), 0.0);
         assert!((shannon_entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn base64_decodes_with_and_without_padding() {
+        assert_eq!(decode_base64(b"dXNlcjpwYXNz").unwrap(), b"user:pass");
+        assert_eq!(decode_base64(b"YWRtaW46YWRtaW4=").unwrap(), b"admin:admin");
+        assert_eq!(decode_base64(b"YQ==").unwrap(), b"a");
+        assert!(decode_base64(b"a-b").is_none());
     }
 
     #[test]

@@ -56,7 +56,7 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Precision {
     Low,
@@ -90,8 +90,37 @@ pub struct Validate {
     pub boundary_left: Option<String>,
     /// Overrides `boundary` after the secret.
     pub boundary_right: Option<String>,
-    pub placeholder: Option<bool>,
+    pub placeholder: Option<Placeholder>,
     pub checksum: Option<Checksum>,
+    /// An encoding the body must decode from, with the structure inside.
+    pub decode: Option<Decode>,
+}
+
+/// What the body of a token encodes, checked after decoding it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decode {
+    /// Standard base64 of `user:password` (HTTP Basic, Docker's `auth`):
+    /// a printable user name, a colon, and a password that is not a
+    /// placeholder.
+    Base64UserPassword,
+}
+
+/// Which placeholder checks a rule runs: all of them (`true`, the default),
+/// none (`false`), or only the placeholder words (`"words"`), for a format
+/// whose body is base64 of binary data, where runs of `A` (zero bytes) and
+/// `/` (0xFF bytes) are structure, not filler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Placeholder {
+    All(bool),
+    Only(PlaceholderOnly),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlaceholderOnly {
+    Words,
 }
 
 /// One rule as written in a catalog file or a user's `keyward.toml`.
@@ -108,6 +137,11 @@ pub struct RuleDef {
     /// Telegram bot token's `:AA`): the match may start up to this many
     /// bytes before the keyword, and must contain it.
     pub lookbehind: Option<usize>,
+    /// Also search the keywords' base64 forms, to find keys base64-encoded
+    /// anywhere (a Kubernetes Secret, Basic auth). Each keyword costs three
+    /// more literals in every search, so formats opt in.
+    #[serde(default)]
+    pub base64: bool,
     #[serde(default = "default_severity")]
     pub severity: Severity,
     #[serde(default = "default_precision")]
@@ -156,6 +190,9 @@ pub struct Rule {
     pub boundary_left: ByteSet,
     pub boundary_right: ByteSet,
     pub builtin: bool,
+    /// The id and provider, shared by every finding of the rule.
+    pub shared_id: std::sync::Arc<str>,
+    pub shared_provider: std::sync::Arc<str>,
 }
 
 impl Rule {
@@ -211,6 +248,8 @@ impl Rule {
         let boundary_left = side(&def.validate.boundary_left)?;
         let boundary_right = side(&def.validate.boundary_right)?;
         Ok(Rule {
+            shared_id: def.id.as_str().into(),
+            shared_provider: def.provider.as_str().into(),
             def,
             pattern,
             lookbehind,
@@ -272,7 +311,7 @@ impl RuleDef {
             .max_by_key(|k| k.len())?;
         let suffix = self.validate.suffix.as_deref().unwrap_or("");
         let body = text.get(keyword.len()..text.len().checked_sub(suffix.len())?)?;
-        Some(format!("{keyword}{}{suffix}", checksum.fix(body)))
+        Some(format!("{keyword}{}{suffix}", checksum.fix(keyword, body)))
     }
 }
 
@@ -308,6 +347,14 @@ pub fn compile_rules(
         if !seen.insert(def.id.clone()) {
             return Err(Error::Rules(format!(
                 "{at}duplicate rule id {:?}: ids must be unique across built-in and custom rules",
+                def.id
+            )));
+        }
+        // Where a key is sent is keyward's choice, never a scanned
+        // repository's: a custom rule cannot name a verifier.
+        if !builtin && let Some(verifier) = &def.verifier {
+            return Err(Error::Rules(format!(
+                "{at}custom rule {:?} names the verifier {verifier:?}: only keyward's built-in rules are verified, so that a repository's config cannot send a key to a provider of its choosing",
                 def.id
             )));
         }
@@ -396,9 +443,12 @@ mod tests {
         let err = compile_rules(vec![(def.clone(), None)], &[], &known).unwrap_err();
         assert!(err.to_string().contains("kebab-case"), "{err}");
         def.id = "mine".into();
-        def.verifier = Some("anthropic-apii".into());
+        def.verifier = Some("anthropic-api".into());
         let err = compile_rules(vec![(def, None)], &[], &known).unwrap_err();
-        assert!(err.to_string().contains("unknown verifier"), "{err}");
+        assert!(
+            err.to_string().contains("only keyward's built-in rules"),
+            "{err}"
+        );
         let err = compile_rules(Vec::new(), &[], &[]).unwrap_err();
         assert!(err.to_string().contains("unknown verifier"), "{err}");
     }

@@ -1,6 +1,6 @@
 //! Example templates: `{N:CLASS}` becomes N characters drawn from CLASS, so
 //! that tests build keys at run time and no key-shaped literal is ever
-//! committed.
+//! committed. `{{` is a literal `{`.
 
 use super::ByteSet;
 
@@ -44,6 +44,12 @@ pub fn expand_example(template: &str, rng: &mut Rng) -> Result<String, String> {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
+        // `{{` is a literal brace, for JSON examples.
+        if rest[open + 1..].starts_with('{') {
+            out.push('{');
+            rest = &rest[open + 2..];
+            continue;
+        }
         let close = rest[open..]
             .find('}')
             .ok_or_else(|| format!("unclosed {{ in example {template:?}"))?
@@ -79,6 +85,12 @@ mod tests {
         assert!(key[3..].bytes().all(|b| b.is_ascii_alphanumeric()));
         assert!(expand_example("{3}", &mut rng).is_err());
         assert!(expand_example("{3:a-z", &mut rng).is_err());
+        let json = expand_example(r#"{{"k": "{4:0-9}"}"#, &mut rng).unwrap();
+        assert!(
+            json.starts_with(r#"{"k": ""#) && json.ends_with(r#""}"#),
+            "{json}"
+        );
+        assert_eq!(json.len(), 13);
         assert_eq!(
             expand_example("{8:a-z}", &mut Rng::seeded(9)),
             expand_example("{8:a-z}", &mut Rng::seeded(9))

@@ -1,6 +1,14 @@
-//! Files on disk, walked in parallel with the `ignore` crate, and any other
-//! reader (standard input).
+//! Files on disk and any other stream (standard input).
+//!
+//! Directories are walked in parallel with the `ignore` crate. Inside a git
+//! work tree the walk starts at the repository's root, so that only the
+//! repository's own ignore rules apply (never a `.ignore` above it, never
+//! the user's global excludes), and every file git tracks is scanned even
+//! when an ignore rule matches it: a committed file is never invisible.
+//! Files named on the command line are read whatever they are: a FIFO, a
+//! pipe, `/dev/stdin`.
 
+use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -12,63 +20,318 @@ use super::{Progress, Report, Source};
 use crate::detect::{CHUNK_SIZE, Detector};
 use crate::error::Error;
 use crate::finding::Origin;
+use crate::git::Git;
 use crate::path::FilePath;
+
+/// Scanning threads are capped: more only contend for the disk.
+pub const MAX_THREADS: usize = 64;
 
 #[derive(Debug, Clone, Default)]
 pub struct WalkOptions {
-    /// Scan files that .gitignore, .ignore and git's excludes would skip.
+    /// Scan files that ignore rules would skip.
     pub no_ignore: bool,
     pub follow_links: bool,
-    /// Larger files are skipped with a warning.
+    /// Larger regular files are skipped with a warning.
     pub max_file_size: Option<u64>,
     /// 0: one per core.
     pub threads: usize,
 }
 
-/// Files and directories named by the user.
+/// What a scan of a directory covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Coverage {
+    /// Every tracked file, and untracked files the repository's ignore
+    /// rules do not exclude. Outside a repository: what `.ignore` files
+    /// inside the directory do not exclude.
+    #[default]
+    WorkTree,
+    /// Only the files git tracks (CI: the checkout as committed).
+    Tracked,
+}
+
+/// Files and directories named by the user. Paths in findings are the
+/// names as given, joined with the path inside them.
 pub struct Files {
     pub paths: Vec<PathBuf>,
-    /// Paths in findings are relative to it.
-    pub root: PathBuf,
     pub options: WalkOptions,
+    pub coverage: Coverage,
+}
+
+/// A path the user named: as given, and resolved.
+#[derive(Debug, Clone)]
+struct Named {
+    given: PathBuf,
+    real: PathBuf,
+}
+
+impl Named {
+    /// The name a file under this path is reported as.
+    fn display(&self, path: &Path) -> FilePath {
+        match path.strip_prefix(&self.real) {
+            Ok(rest) if rest.as_os_str().is_empty() => FilePath::from_path(&self.given),
+            Ok(rest) => FilePath::from_path(&self.given.join(rest)),
+            Err(_) => FilePath::from_path(path),
+        }
+    }
 }
 
 impl Source for Files {
     /// A missing path is an error; anything that goes wrong inside the
     /// walk is a warning.
     fn scan(&mut self, detector: &Detector, _progress: &dyn Progress) -> Result<Report, Error> {
-        for path in &self.paths {
-            if std::fs::symlink_metadata(path).is_err() {
-                return Err(Error::MissingPath { path: path.clone() });
+        let mut named_files = Vec::new();
+        let mut dirs = Vec::new();
+        for given in &self.paths {
+            let is_dir = match std::fs::metadata(given) {
+                Ok(meta) => meta.is_dir(),
+                // A broken link named on the command line is a warning.
+                Err(_) if std::fs::symlink_metadata(given).is_ok() => false,
+                Err(_) => {
+                    return Err(Error::MissingPath {
+                        path: given.clone(),
+                    });
+                }
+            };
+            let real = std::fs::canonicalize(given).unwrap_or_else(|_| given.clone());
+            let named = Named {
+                given: given.clone(),
+                real,
+            };
+            if is_dir {
+                dirs.push(named);
+            } else {
+                named_files.push(named);
             }
         }
-        let Some((first, rest)) = self.paths.split_first() else {
-            return Ok(Report::default());
-        };
-        let mut builder = WalkBuilder::new(first);
-        for path in rest {
-            builder.add(path);
-        }
-        let honour = !self.options.no_ignore;
-        builder
-            .hidden(false)
-            .ignore(honour)
-            .git_ignore(honour)
-            .git_global(honour)
-            .git_exclude(honour)
-            .parents(honour)
-            .follow_links(self.options.follow_links)
-            .threads(self.options.threads)
-            .filter_entry(|entry| entry.file_name() != ".git");
-        let results = Mutex::new(Report::default());
-        let mut visitors = VisitorBuilder {
+        let scanner = Scanner {
             detector,
-            root: &self.root,
             options: &self.options,
-            results: &results,
         };
-        builder.build_parallel().visit(&mut visitors);
-        Ok(results.into_inner().unwrap_or_else(|e| e.into_inner()))
+        let mut report = Report::default();
+        for named in &named_files {
+            scanner.scan_named(&named.given, named.display(&named.real), &mut report);
+        }
+        if self.options.no_ignore {
+            report.merge(walk(&scanner, &dirs, Rules::None, None));
+            return Ok(report);
+        }
+        // Directories in a git work tree, by repository; the rest alone.
+        let mut repos: BTreeMap<PathBuf, Vec<Named>> = BTreeMap::new();
+        let mut loose = Vec::new();
+        for named in dirs {
+            match Git::discover(&named.real) {
+                Ok(git) => repos
+                    .entry(std::fs::canonicalize(git.dir()).unwrap_or(git.dir().to_path_buf()))
+                    .or_default()
+                    .push(named),
+                Err(_) => loose.push(named),
+            }
+        }
+        if !loose.is_empty() {
+            report.merge(walk(&scanner, &loose, Rules::InsideOnly, None));
+        }
+        for (root, named) in repos {
+            report.merge(scan_repository(&scanner, &root, &named, self.coverage)?);
+        }
+        Ok(report)
+    }
+}
+
+/// The named directories of one repository: the walk from its root (in
+/// work-tree coverage) and the tracked files the walk did not reach.
+fn scan_repository(
+    scanner: &Scanner<'_>,
+    root: &Path,
+    named: &[Named],
+    coverage: Coverage,
+) -> Result<Report, Error> {
+    let git = Git::new(root);
+    let pathspecs: Vec<String> = named
+        .iter()
+        .filter_map(|n| n.real.strip_prefix(root).ok())
+        .filter(|rel| !rel.as_os_str().is_empty())
+        .map(|rel| rel.to_string_lossy().into_owned())
+        .collect();
+    let (walked, tracked) = std::thread::scope(|scope| {
+        let tracked = scope.spawn(|| tracked_files(&git, &pathspecs));
+        let walked = match coverage {
+            Coverage::WorkTree => {
+                let mut visited = HashSet::new();
+                let report = walk(scanner, named, Rules::Repository(root), Some(&mut visited));
+                Some((report, visited))
+            }
+            Coverage::Tracked => None,
+        };
+        (walked, tracked.join())
+    });
+    let tracked = tracked.map_err(|_| Error::Git("listing tracked files failed".into()))??;
+    let (mut report, visited) = walked.unwrap_or_default();
+    // Tracked files the walk skipped (an ignore rule matches them), or all
+    // of them in tracked coverage.
+    for rel in tracked {
+        let path = root.join(&rel);
+        if visited.contains(&path) {
+            continue;
+        }
+        // Submodules and symbolic links carry no content of their own.
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        let Some(owner) = named.iter().find(|n| path.starts_with(&n.real)) else {
+            continue;
+        };
+        scanner.scan_file(&path, owner.display(&path), &mut report);
+    }
+    Ok(report)
+}
+
+/// The files git tracks under `pathspecs` (all of them when empty),
+/// relative to the repository's root.
+fn tracked_files(git: &Git, pathspecs: &[String]) -> Result<Vec<PathBuf>, Error> {
+    let mut args = vec!["--literal-pathspecs", "ls-files", "-z", "--cached", "--"];
+    args.extend(pathspecs.iter().map(String::as_str));
+    let out = git.run(&args)?;
+    Ok(out
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| FilePath::from_bytes(p).to_path())
+        .collect())
+}
+
+/// Which ignore rules a walk honours.
+#[derive(Clone, Copy)]
+enum Rules<'a> {
+    None,
+    /// `.ignore` files inside the walked directories only.
+    InsideOnly,
+    /// A repository's own rules, read from its root down.
+    Repository(&'a Path),
+}
+
+/// Walk directories in parallel and scan their files. With `visited`, every
+/// file reached is recorded there.
+fn walk(
+    scanner: &Scanner<'_>,
+    named: &[Named],
+    rules: Rules<'_>,
+    visited: Option<&mut HashSet<PathBuf>>,
+) -> Report {
+    let roots: Vec<PathBuf> = match rules {
+        Rules::Repository(root) => vec![root.to_path_buf()],
+        _ => named.iter().map(|n| n.real.clone()).collect(),
+    };
+    let Some((first, rest)) = roots.split_first() else {
+        return Report::default();
+    };
+    let mut builder = WalkBuilder::new(first);
+    for root in rest {
+        builder.add(root);
+    }
+    let honour = !matches!(rules, Rules::None);
+    let in_repo = matches!(rules, Rules::Repository(_));
+    builder
+        .hidden(false)
+        .parents(false)
+        .ignore(honour)
+        .git_ignore(in_repo)
+        .git_exclude(in_repo)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(scanner.options.follow_links)
+        .threads(threads(scanner.options.threads));
+    // From a repository's root, descend only towards the named directories.
+    let wanted: Vec<PathBuf> = named.iter().map(|n| n.real.clone()).collect();
+    builder.filter_entry(move |entry| {
+        entry.file_name() != ".git"
+            && (!in_repo
+                || wanted
+                    .iter()
+                    .any(|w| w.starts_with(entry.path()) || entry.path().starts_with(w)))
+    });
+    let results = Mutex::new((Report::default(), HashSet::new()));
+    let mut visitors = VisitorBuilder {
+        scanner,
+        named,
+        record: visited.is_some(),
+        results: &results,
+    };
+    builder.build_parallel().visit(&mut visitors);
+    let (report, seen) = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(visited) = visited {
+        *visited = seen;
+    }
+    report
+}
+
+fn threads(asked: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match asked {
+        0 => cores.min(MAX_THREADS),
+        n => n.min(MAX_THREADS),
+    }
+}
+
+/// Reads files and feeds the detector.
+struct Scanner<'a> {
+    detector: &'a Detector,
+    options: &'a WalkOptions,
+}
+
+impl Scanner<'_> {
+    /// A regular file found in a walk: size-limited.
+    fn scan_file(&self, path: &Path, display: FilePath, report: &mut Report) {
+        self.scan_path(path, display, report, &mut Vec::new(), false);
+    }
+
+    /// A path named on the command line: read whatever it is.
+    fn scan_named(&self, path: &Path, display: FilePath, report: &mut Report) {
+        self.scan_path(path, display, report, &mut Vec::new(), true);
+    }
+
+    fn scan_path(
+        &self,
+        path: &Path,
+        display: FilePath,
+        report: &mut Report,
+        buf: &mut Vec<u8>,
+        named: bool,
+    ) {
+        let metadata = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => return report.warn(display, describe_io(&e, path)),
+        };
+        if metadata.is_dir() || (!metadata.is_file() && !named) {
+            return;
+        }
+        if let Some(max) = self.options.max_file_size
+            && metadata.is_file()
+            && metadata.len() > max
+        {
+            report.stats.skipped += 1;
+            let message = format!(
+                "skipped: {} bytes is over the size limit ({max} bytes)",
+                metadata.len()
+            );
+            return report.warn(display, message);
+        }
+        let mut file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) => return report.warn(display, describe_io(&e, path)),
+        };
+        let mut matches = Vec::new();
+        match self.detector.scan(&mut file, buf, &mut matches) {
+            Ok(bytes) => {
+                report.stats.files += 1;
+                report.stats.bytes += bytes;
+            }
+            Err(e) => report.warn(display.clone(), format!("read failed: {e}")),
+        }
+        // Findings made before a read error are kept: nothing is lost.
+        let origin = Origin {
+            path: display.into(),
+            commit: None,
+        };
+        report.found(self.detector, &origin, matches);
     }
 }
 
@@ -90,7 +353,7 @@ impl Source for Reader {
             Err(e) => report.warn(self.name.clone(), format!("read failed: {e}")),
         }
         let origin = Origin {
-            path: self.name.clone(),
+            path: self.name.clone().into(),
             commit: None,
         };
         report.found(detector, &origin, matches);
@@ -99,21 +362,22 @@ impl Source for Reader {
 }
 
 struct VisitorBuilder<'a> {
-    detector: &'a Detector,
-    root: &'a Path,
-    options: &'a WalkOptions,
-    results: &'a Mutex<Report>,
+    scanner: &'a Scanner<'a>,
+    named: &'a [Named],
+    record: bool,
+    results: &'a Mutex<(Report, HashSet<PathBuf>)>,
 }
 
 impl<'s> ParallelVisitorBuilder<'s> for VisitorBuilder<'s> {
     fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
         Box::new(FileVisitor {
-            detector: self.detector,
-            root: self.root,
-            options: self.options,
+            scanner: self.scanner,
+            named: self.named,
+            record: self.record,
             results: self.results,
             buf: Vec::new(),
             report: Report::default(),
+            seen: Vec::new(),
         })
     }
 }
@@ -121,21 +385,22 @@ impl<'s> ParallelVisitorBuilder<'s> for VisitorBuilder<'s> {
 /// Per-thread state: a reused buffer and the thread's own report, handed
 /// over once when the thread is done.
 struct FileVisitor<'a> {
-    detector: &'a Detector,
-    root: &'a Path,
-    options: &'a WalkOptions,
-    results: &'a Mutex<Report>,
+    scanner: &'a Scanner<'a>,
+    named: &'a [Named],
+    record: bool,
+    results: &'a Mutex<(Report, HashSet<PathBuf>)>,
     buf: Vec<u8>,
     report: Report,
+    seen: Vec<PathBuf>,
 }
 
 impl Drop for FileVisitor<'_> {
     fn drop(&mut self) {
         let report = std::mem::take(&mut self.report);
-        match self.results.lock() {
-            Ok(mut results) => results.merge(report),
-            Err(poisoned) => poisoned.into_inner().merge(report),
-        }
+        let seen = std::mem::take(&mut self.seen);
+        let mut results = self.results.lock().unwrap_or_else(|e| e.into_inner());
+        results.0.merge(report);
+        results.1.extend(seen);
     }
 }
 
@@ -144,8 +409,9 @@ impl ParallelVisitor for FileVisitor<'_> {
         match entry {
             Ok(entry) => self.visit_entry(&entry),
             Err(error) => {
-                let (path, message) = walk_warning(&error, self.root);
-                self.report.warn(path, message);
+                let (path, message) = walk_warning(&error);
+                let display = self.display(&path.unwrap_or_default());
+                self.report.warn(display, message);
             }
         }
         WalkState::Continue
@@ -153,69 +419,41 @@ impl ParallelVisitor for FileVisitor<'_> {
 }
 
 impl FileVisitor<'_> {
+    /// The name of a path found under one of the named directories.
+    fn display(&self, path: &Path) -> FilePath {
+        self.named
+            .iter()
+            .filter(|n| path.starts_with(&n.real))
+            .max_by_key(|n| n.real.as_os_str().len())
+            .map(|n| n.display(path))
+            .unwrap_or_else(|| FilePath::from_path(path))
+    }
+
     fn visit_entry(&mut self, entry: &DirEntry) {
         let Some(file_type) = entry.file_type() else {
-            return; // stdin entries do not occur here
+            return;
         };
         if file_type.is_dir() {
             return;
         }
-        // A symlink inside the tree is git's link text, not content; one
-        // named on the command line is followed.
-        if file_type.is_symlink() && entry.depth() > 0 {
+        let path = entry.path();
+        if self.record {
+            self.seen.push(path.to_path_buf());
+        }
+        // A symlink inside the tree is git's link text, not content.
+        if file_type.is_symlink() {
             return;
         }
-        self.scan_file(entry.path());
-    }
-
-    fn scan_file(&mut self, path: &Path) {
-        let origin = Origin {
-            path: relative(path, self.root),
-            commit: None,
-        };
-        let metadata = match std::fs::metadata(path) {
-            Ok(m) => m,
-            Err(e) => return self.report.warn(origin.path, describe_io(&e, path)),
-        };
-        if !metadata.is_file() {
+        // From a repository's root, only files under a named directory.
+        if !self.named.iter().any(|n| path.starts_with(&n.real)) {
             return;
         }
-        if let Some(max) = self.options.max_file_size
-            && metadata.len() > max
-        {
-            self.report.stats.skipped += 1;
-            let message = format!(
-                "skipped: {} bytes is over the size limit ({max} bytes)",
-                metadata.len()
-            );
-            return self.report.warn(origin.path, message);
-        }
-        let mut file = match File::open(path) {
-            Ok(f) => f,
-            Err(e) => return self.report.warn(origin.path, describe_io(&e, path)),
-        };
-        let mut matches = Vec::new();
-        match self.detector.scan(&mut file, &mut self.buf, &mut matches) {
-            Ok(bytes) => {
-                self.report.stats.files += 1;
-                self.report.stats.bytes += bytes;
-            }
-            Err(e) => self
-                .report
-                .warn(origin.path.clone(), format!("read failed: {e}")),
-        }
-        // Findings made before a read error are kept: nothing is lost.
-        self.report.found(self.detector, &origin, matches);
+        let display = self.display(path);
+        self.scanner
+            .scan_path(path, display, &mut self.report, &mut self.buf, false);
         if self.buf.capacity() > 2 * CHUNK_SIZE {
             self.buf = Vec::new();
         }
-    }
-}
-
-fn relative(path: &Path, root: &Path) -> FilePath {
-    match path.strip_prefix(root) {
-        Ok(rel) if !rel.as_os_str().is_empty() => FilePath::from_path(rel),
-        _ => FilePath::from_path(path),
     }
 }
 
@@ -231,7 +469,8 @@ fn describe_io(error: &std::io::Error, path: &Path) -> String {
     }
 }
 
-fn walk_warning(error: &ignore::Error, root: &Path) -> (FilePath, String) {
+/// The path a walk error is about, and what to say.
+fn walk_warning(error: &ignore::Error) -> (Option<PathBuf>, String) {
     let mut inner = error;
     let mut path = None;
     loop {
@@ -246,18 +485,15 @@ fn walk_warning(error: &ignore::Error, root: &Path) -> (FilePath, String) {
             _ => break,
         }
     }
-    let message = match (inner, &path) {
-        (ignore::Error::Loop { child, .. }, _) => {
-            return (
-                relative(child, root),
-                "symbolic link loop: skipped".to_string(),
-            );
+    match (inner, path) {
+        (ignore::Error::Loop { child, .. }, _) => (
+            Some(child.clone()),
+            "symbolic link loop: skipped".to_string(),
+        ),
+        (ignore::Error::Io(e), Some(p)) => {
+            let message = describe_io(e, &p);
+            (Some(p), message)
         }
-        (ignore::Error::Io(e), Some(p)) => describe_io(e, p),
-        _ => inner.to_string(),
-    };
-    (
-        path.map(|p| relative(&p, root)).unwrap_or_default(),
-        message,
-    )
+        (other, path) => (path, other.to_string()),
+    }
 }

@@ -50,6 +50,10 @@ pub struct History {
 }
 
 impl Source for History {
+    fn base(&self) -> std::path::PathBuf {
+        Git::discover(&self.dir).map_or_else(|_| self.dir.clone(), |git| git.dir().to_path_buf())
+    }
+
     /// Report the secrets in a file's new blob that were not in the file's
     /// blob before the commit, and those in each commit's message.
     fn scan(&mut self, detector: &Detector, progress: &dyn Progress) -> Result<Report, Error> {
@@ -152,7 +156,7 @@ fn attribute(
             .map(|m| (m.rule, m.secret.as_str()))
             .collect();
         let origin = Origin {
-            path: change.path.clone(),
+            path: change.path.clone().into(),
             commit: Some(commit.clone()),
         };
         let added = matches
@@ -372,7 +376,7 @@ fn walk(
                     .map_err(io)?;
                 if !matches.is_empty() {
                     let origin = Origin {
-                        path: FilePath::from_bytes(COMMIT_MESSAGE),
+                        path: FilePath::from_bytes(COMMIT_MESSAGE).into(),
                         commit: Some(commit.hex()),
                     };
                     walk.messages.found(detector, &origin, matches.drain(..));

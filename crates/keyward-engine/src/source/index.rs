@@ -20,6 +20,10 @@ pub struct Index {
 
 impl Source for Index {
     /// Scan what the index holds for every path that differs from HEAD.
+    fn base(&self) -> std::path::PathBuf {
+        Git::discover(&self.dir).map_or_else(|_| self.dir.clone(), |git| git.dir().to_path_buf())
+    }
+
     fn scan(&mut self, detector: &Detector, progress: &dyn Progress) -> Result<Report, Error> {
         let git = Git::discover(&self.dir)?;
         if git.is_bare() {
@@ -58,7 +62,7 @@ impl Source for Index {
         for change in changes {
             if let Some(matches) = found.get(&change.new_sha) {
                 let origin = Origin {
-                    path: change.path,
+                    path: change.path.into(),
                     commit: None,
                 };
                 report.found(detector, &origin, matches.iter().cloned());

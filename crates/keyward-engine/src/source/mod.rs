@@ -21,6 +21,12 @@ pub trait Source {
     /// Scan everything the source holds. An error means the source could
     /// not be read at all; what goes wrong with one item is a warning.
     fn scan(&mut self, detector: &Detector, progress: &dyn Progress) -> Result<Report, Error>;
+
+    /// The directory relative paths in findings are relative to: the
+    /// working directory, or a repository's root for git sources.
+    fn base(&self) -> std::path::PathBuf {
+        std::path::PathBuf::from(".")
+    }
 }
 
 /// Told how a long scan advances; the caller decides what is shown.
@@ -134,7 +140,7 @@ impl Report {
     /// and sort warnings: the same input gives the same report.
     pub fn sort(&mut self) {
         self.findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            .sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
         self.warnings.sort();
     }

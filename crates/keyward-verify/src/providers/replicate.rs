@@ -1,9 +1,13 @@
 //! Replicate: `GET /v1/account` with a bearer token. Errors are problem
-//! details (`{"title", "detail", "status"}`).
+//! details; a bad token draws `{"title": "Unauthenticated", "detail": ...,
+//! "status": 401}`, and only that shape means invalid (a gateway's
+//! problem details have other titles).
 //! <https://replicate.com/docs/reference/http#accounts.get>
+//! <https://replicate.com/docs/topics/security/api-tokens>
 
 use serde_json::Value;
 
+use super::{has_text, is};
 use crate::verifier::{Endpoint, Request, Verdict, Verifier};
 
 pub struct Replicate;
@@ -28,12 +32,32 @@ impl Verifier for Replicate {
 
     fn judge(&self, status: u16, body: Option<&Value>) -> Option<Verdict> {
         let body = body?;
-        let text = |field: &str| body.get(field).is_some_and(Value::is_string);
+        let account = has_text(body, "/username")
+            && (is(body, "/type", "user") || is(body, "/type", "organization"));
+        let unauthenticated = is(body, "/title", "Unauthenticated")
+            && has_text(body, "/detail")
+            && body.get("status").and_then(Value::as_u64) == Some(401);
         match status {
-            200..=299 if text("username") && text("type") => Some(Verdict::Live),
-            401 if text("detail") => Some(Verdict::Invalid),
-            403 if text("detail") => Some(Verdict::LiveRestricted),
+            200 if account => Some(Verdict::Live),
+            401 if unauthenticated => Some(Verdict::Invalid),
             _ => None,
+        }
+    }
+
+    #[cfg(test)]
+    fn samples(&self) -> crate::testkit::Samples {
+        use crate::testkit::Samples;
+        Samples {
+            path: "/v1/account",
+            live: &[(
+                200,
+                r#"{"type":"organization","username":"acme","name":"Acme Corp, Inc.","github_url":"https://github.com/acme"}"#,
+            )],
+            invalid: &[(
+                401,
+                r#"{"title":"Unauthenticated","detail":"You did not pass a valid authentication token","status":401}"#,
+            )],
+            ..Samples::DEFAULT
         }
     }
 }
