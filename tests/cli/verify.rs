@@ -525,3 +525,20 @@ async fn a_loopback_override_never_goes_through_a_proxy() {
     );
     assert_eq!(requests(&provider).await, 1);
 }
+
+/// `check` blamed `--verify-timeout` when `--verify-deadline` stopped it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadline_is_told_apart_from_a_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/models"))
+        .respond_with(models_ok().set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let out = run(keyward()
+        .args(["check", "--verify-timeout", "20", "--verify-deadline", "1"])
+        .write_stdin(format!("{}\n", anthropic_key()))
+        .env("KEYWARD_ANTHROPIC_BASE_URL", server.uri()));
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stdout.contains("unknown (deadline)"), "{}", out.stdout);
+    assert!(out.stdout.contains("--verify-deadline"), "{}", out.stdout);
+}

@@ -170,11 +170,13 @@ lookbehind = 11
 "#,
     )
     .unwrap();
+    let defs = builtin_defs().unwrap();
+    let verifiers: Vec<&str> = defs.iter().filter_map(|d| d.verifier.as_deref()).collect();
     let detector = Detector::new(
         compile_rules(
             vec![(def, None)],
             &["telegram-bot-token".to_string()],
-            &["anthropic-api", "anthropic-admin", "replicate"],
+            &verifiers,
         )
         .unwrap(),
     )
