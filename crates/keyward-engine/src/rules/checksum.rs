@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::base64::{self, Alphabet};
+
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const BASE36: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -249,41 +251,17 @@ fn bech32_fix(keyword: &str, body: &str) -> String {
         .collect()
 }
 
-const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 /// Unpadded base64url; `None` for a character outside it or a length no
 /// encoding has. Leftover bits of a final partial byte are dropped.
 fn base64url_decode(text: &[u8]) -> Option<Vec<u8>> {
     if text.len() % 4 == 1 {
         return None;
     }
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for &c in text {
-        let v = BASE64URL.iter().position(|&d| d == c)? as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    base64::decode(text, Alphabet::UrlSafe)
 }
 
 fn base64url_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 4 / 3 + 3);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            out.push(char::from(BASE64URL[((n >> (18 - 6 * i)) & 63) as usize]));
-        }
-    }
-    out
+    String::from_utf8_lossy(&base64::encode(bytes, Alphabet::UrlSafe)).into_owned()
 }
 
 /// A macaroon field: its type, and its data unless it is end-of-section.

@@ -280,12 +280,12 @@ struct Scanner<'a> {
 impl Scanner<'_> {
     /// A regular file found in a walk: size-limited.
     fn scan_file(&self, path: &Path, display: FilePath, report: &mut Report) {
-        self.scan_path(path, display, report, &mut Vec::new(), false);
+        self.scan_path(path, display, report, &mut Vec::new(), Seen::Unknown);
     }
 
     /// A path named on the command line: read whatever it is.
     fn scan_named(&self, path: &Path, display: FilePath, report: &mut Report) {
-        self.scan_path(path, display, report, &mut Vec::new(), true);
+        self.scan_path(path, display, report, &mut Vec::new(), Seen::Named);
     }
 
     fn scan_path(
@@ -294,30 +294,38 @@ impl Scanner<'_> {
         display: FilePath,
         report: &mut Report,
         buf: &mut Vec<u8>,
-        named: bool,
+        seen: Seen,
     ) {
-        let metadata = match std::fs::metadata(path) {
-            Ok(m) => m,
-            Err(e) => return report.warn(display, describe_io(&e, path)),
-        };
-        if metadata.is_dir() || (!metadata.is_file() && !named) {
-            return;
-        }
-        if let Some(max) = self.options.max_file_size
-            && metadata.is_file()
-            && metadata.len() > max
-        {
-            report.stats.skipped += 1;
-            let message = format!(
-                "skipped: {} bytes is over the size limit ({max} bytes)",
-                metadata.len()
-            );
-            return report.warn(display, message);
+        // A regular file the walk saw is opened at once (one path lookup,
+        // not two); anything else is looked at first, since opening a FIFO
+        // would wait for a writer.
+        if seen != Seen::Regular {
+            let metadata = match std::fs::metadata(path) {
+                Ok(m) => m,
+                Err(e) => return report.warn(display, describe_io(&e, path)),
+            };
+            if metadata.is_dir() || (!metadata.is_file() && seen != Seen::Named) {
+                return;
+            }
         }
         let mut file = match File::open(path) {
             Ok(f) => f,
             Err(e) => return report.warn(display, describe_io(&e, path)),
         };
+        if let Some(max) = self.options.max_file_size {
+            let metadata = match file.metadata() {
+                Ok(m) => m,
+                Err(e) => return report.warn(display, describe_io(&e, path)),
+            };
+            if metadata.is_file() && metadata.len() > max {
+                report.stats.skipped += 1;
+                let message = format!(
+                    "skipped: {} bytes is over the size limit ({max} bytes)",
+                    metadata.len()
+                );
+                return report.warn(display, message);
+            }
+        }
         let mut matches = Vec::new();
         match self.detector.scan(&mut file, buf, &mut matches) {
             Ok(bytes) => {
@@ -444,17 +452,33 @@ impl FileVisitor<'_> {
         if file_type.is_symlink() {
             return;
         }
+        let seen = if file_type.is_file() {
+            Seen::Regular
+        } else {
+            Seen::Unknown
+        };
         // From a repository's root, only files under a named directory.
         if !self.named.iter().any(|n| path.starts_with(&n.real)) {
             return;
         }
         let display = self.display(path);
         self.scanner
-            .scan_path(path, display, &mut self.report, &mut self.buf, false);
+            .scan_path(path, display, &mut self.report, &mut self.buf, seen);
         if self.buf.capacity() > 2 * CHUNK_SIZE {
             self.buf = Vec::new();
         }
     }
+}
+
+/// What is known of a path before it is read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    /// Named on the command line: read whatever it is.
+    Named,
+    /// The walk saw a regular file.
+    Regular,
+    /// Anything else: only a regular file is read.
+    Unknown,
 }
 
 fn describe_io(error: &std::io::Error, path: &Path) -> String {

@@ -6,22 +6,9 @@
 //! bits are the same wherever it appears. Those are the literals.
 
 use super::{Decoded, Decoder, Encoding, Form};
+use crate::base64::{self, Alphabet};
 
 pub(crate) struct Base64;
-
-const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// The 6-bit value of a base64 character, either alphabet.
-fn value(b: u8) -> Option<u8> {
-    match b {
-        b'A'..=b'Z' => Some(b - b'A'),
-        b'a'..=b'z' => Some(b - b'a' + 26),
-        b'0'..=b'9' => Some(b - b'0' + 52),
-        b'+' | b'-' => Some(62),
-        b'/' | b'_' => Some(63),
-        _ => None,
-    }
-}
 
 /// Fewer stable characters than this match too much unrelated text.
 const MIN_LITERAL: usize = 3;
@@ -126,17 +113,11 @@ impl Decoder for Base64 {
 /// Standard base64 of `bytes`, the last group's unused bits zero, no
 /// padding characters.
 fn encode(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let mut bits = 0u32;
-        for (i, &b) in chunk.iter().enumerate() {
-            bits |= u32::from(b) << (16 - 8 * i);
-        }
-        for i in 0..=chunk.len() {
-            out.push(STANDARD[((bits >> (18 - 6 * i)) & 63) as usize]);
-        }
-    }
-    out
+    base64::encode(bytes, Alphabet::Standard)
+}
+
+fn value(b: u8) -> Option<u8> {
+    base64::value(b, Alphabet::Either)
 }
 
 #[cfg(test)]
