@@ -146,6 +146,9 @@ impl Detector {
         let mut hits = Vec::new();
         self.prefilter
             .hits(buf, from, until, if depth == 0 { 16 } else { 0 }, &mut hits);
+        if hits.is_empty() {
+            return;
+        }
         // Per rule: where its last match ended, so that a keyword inside a
         // match is not tried again; per decoder: how far it has decoded.
         let mut last_end = vec![0usize; self.rules.len()];

@@ -126,6 +126,8 @@ struct Bucket {
     high: [u16; 4],
     share: [f64; 4],
     anchors: Vec<usize>,
+    /// Each anchor's low nibbles, and the distinct ones.
+    keys: Vec<u32>,
     lows: Vec<u32>,
 }
 
@@ -136,6 +138,7 @@ impl Bucket {
             high: [0; 4],
             share: [0.0; 4],
             anchors: Vec::new(),
+            keys: Vec::new(),
             lows: Vec::new(),
         }
     }
@@ -172,7 +175,17 @@ impl Bucket {
             self.share[k] = nibbles.share(self.low[k], self.high[k]);
         }
         self.anchors.push(anchor);
-        self.lows.push(low_nibbles(bytes));
+        let low = low_nibbles(bytes);
+        self.keys.push(low);
+        if !self.lows.contains(&low) {
+            self.lows.push(low);
+        }
+    }
+
+    /// Full: as many distinct low-nibble groups as a bucket holds. A twin
+    /// of an anchor already in it still fits: it adds little.
+    fn full(&self) -> bool {
+        self.lows.len() >= BUCKET_SIZE
     }
 }
 
@@ -196,7 +209,7 @@ impl Pool {
         let room: usize = (self.buckets.chunks(BUCKETS).zip(&self.widths))
             .filter(|(_, w)| **w <= width)
             .flat_map(|(pass, _)| pass)
-            .map(|b| BUCKET_SIZE - b.anchors.len())
+            .map(|b| BUCKET_SIZE - b.lows.len())
             .sum();
         let per_pass = BUCKETS * BUCKET_SIZE;
         for _ in 0..count.saturating_sub(room).div_ceil(per_pass) {
@@ -225,7 +238,11 @@ impl Pool {
                 let low = low_nibbles(window);
                 let twin = pass.iter().position(|b| b.lows.contains(&low));
                 for (i, bucket) in pass.iter().enumerate() {
-                    if bucket.anchors.len() >= BUCKET_SIZE || twin.is_some_and(|t| t != i) {
+                    let fits = match twin {
+                        Some(t) => t == i,
+                        None => !bucket.full(),
+                    };
+                    if !fits {
                         continue;
                     }
                     let cost = bucket.false_hits(nibbles, window) - bucket.now(width);
@@ -245,19 +262,56 @@ fn low_nibbles(window: &[u8]) -> u32 {
 }
 
 /// The order to give one pass's anchors so that each lands in its bucket:
-/// Teddy puts the `i`th pattern in bucket `7 - i % 8` (unless its twin
-/// is already in one). Gaps are filled with the first anchor again.
+/// Teddy puts the `i`th pattern in bucket `7 - i % 8`, unless a pattern
+/// before it has the same low nibbles (its twin), whose bucket it joins.
+/// So the first of each group is placed by position, and twins fill the
+/// gaps; what gaps remain take the first anchor again.
 fn layout(pass: &[Bucket]) -> Vec<usize> {
     let mut by_size: Vec<&Bucket> = pass.iter().filter(|b| !b.anchors.is_empty()).collect();
-    by_size.sort_by_key(|b| std::cmp::Reverse(b.anchors.len()));
-    let rounds = by_size.first().map_or(0, |b| b.anchors.len());
-    let mut order = Vec::new();
-    for round in 0..rounds {
-        for slot in 0..BUCKETS {
-            let anchor = by_size.get(slot).and_then(|b| b.anchors.get(round));
-            order.push(anchor.copied().unwrap_or(by_size[0].anchors[0]));
+    by_size.sort_by_key(|b| std::cmp::Reverse(b.lows.len()));
+    let Some(first) = by_size.first() else {
+        return Vec::new();
+    };
+    // Per bucket: the first anchor of each group, and the twins, each with
+    // its low nibbles.
+    let mut leaders: Vec<Vec<(usize, u32)>> = Vec::new();
+    let mut twins: Vec<(usize, u32)> = Vec::new();
+    for bucket in &by_size {
+        let mut lead = Vec::new();
+        for (n, (&anchor, &key)) in bucket.anchors.iter().zip(&bucket.keys).enumerate() {
+            if bucket.keys[..n].contains(&key) {
+                twins.push((anchor, key));
+            } else {
+                lead.push((anchor, key));
+            }
         }
+        leaders.push(lead);
     }
+    let mut order = Vec::new();
+    // A twin may fill a gap once the first of its group is placed.
+    let mut ready: Vec<usize> = Vec::new();
+    for round in 0..first.lows.len() {
+        for slot in 0..BUCKETS {
+            match leaders.get(slot).and_then(|l| l.get(round)) {
+                Some(&(anchor, _)) => order.push(anchor),
+                None => order.push(ready.pop().unwrap_or(first.anchors[0])),
+            }
+        }
+        let placed: Vec<u32> = leaders
+            .iter()
+            .filter_map(|l| l.get(round))
+            .map(|&(_, k)| k)
+            .collect();
+        twins.retain(|&(anchor, key)| {
+            let free = placed.contains(&key);
+            if free {
+                ready.push(anchor);
+            }
+            !free
+        });
+    }
+    order.extend(ready);
+    order.extend(twins.into_iter().map(|(anchor, _)| anchor));
     order
 }
 
@@ -578,7 +632,11 @@ mod tests {
             buf.extend_from_slice(&literal.bytes);
             buf.extend_from_slice(b"\0 ");
             prefilter.hits(&buf, 0, buf.len(), 0, &mut out);
-            assert!(out.contains(&(2, id)), "{:?}", String::from_utf8_lossy(&literal.bytes));
+            assert!(
+                out.contains(&(2, id)),
+                "{:?}",
+                String::from_utf8_lossy(&literal.bytes)
+            );
         }
     }
 

@@ -239,11 +239,13 @@ fn walk(
         .require_git(false)
         .follow_links(scanner.options.follow_links)
         .threads(threads(scanner.options.threads));
-    // From a repository's root, descend only towards the named directories.
+    // From a repository's root, descend only towards the named directories
+    // (everywhere, when the root itself is named).
     let wanted: Vec<PathBuf> = named.iter().map(|n| n.real.clone()).collect();
+    let everywhere = !in_repo || wanted.iter().any(|w| w == first);
     builder.filter_entry(move |entry| {
         entry.file_name() != ".git"
-            && (!in_repo
+            && (everywhere
                 || wanted
                     .iter()
                     .any(|w| w.starts_with(entry.path()) || entry.path().starts_with(w)))
@@ -252,6 +254,7 @@ fn walk(
     let mut visitors = VisitorBuilder {
         scanner,
         named,
+        everywhere,
         record: visited.is_some(),
         results: &results,
     };
@@ -280,18 +283,22 @@ struct Scanner<'a> {
 impl Scanner<'_> {
     /// A regular file found in a walk: size-limited.
     fn scan_file(&self, path: &Path, display: FilePath, report: &mut Report) {
-        self.scan_path(path, display, report, &mut Vec::new(), Seen::Unknown);
+        let display = || display.clone();
+        self.scan_path(path, &display, report, &mut Vec::new(), Seen::Unknown);
     }
 
     /// A path named on the command line: read whatever it is.
     fn scan_named(&self, path: &Path, display: FilePath, report: &mut Report) {
-        self.scan_path(path, display, report, &mut Vec::new(), Seen::Named);
+        let display = || display.clone();
+        self.scan_path(path, &display, report, &mut Vec::new(), Seen::Named);
     }
 
+    /// Scan one file. `display` names it in a report: made only when
+    /// there is something to report.
     fn scan_path(
         &self,
         path: &Path,
-        display: FilePath,
+        display: &dyn Fn() -> FilePath,
         report: &mut Report,
         buf: &mut Vec<u8>,
         seen: Seen,
@@ -302,7 +309,7 @@ impl Scanner<'_> {
         if seen != Seen::Regular {
             let metadata = match std::fs::metadata(path) {
                 Ok(m) => m,
-                Err(e) => return report.warn(display, describe_io(&e, path)),
+                Err(e) => return report.warn(display(), describe_io(&e, path)),
             };
             if metadata.is_dir() || (!metadata.is_file() && seen != Seen::Named) {
                 return;
@@ -310,12 +317,12 @@ impl Scanner<'_> {
         }
         let mut file = match File::open(path) {
             Ok(f) => f,
-            Err(e) => return report.warn(display, describe_io(&e, path)),
+            Err(e) => return report.warn(display(), describe_io(&e, path)),
         };
         if let Some(max) = self.options.max_file_size {
             let metadata = match file.metadata() {
                 Ok(m) => m,
-                Err(e) => return report.warn(display, describe_io(&e, path)),
+                Err(e) => return report.warn(display(), describe_io(&e, path)),
             };
             if metadata.is_file() && metadata.len() > max {
                 report.stats.skipped += 1;
@@ -323,7 +330,7 @@ impl Scanner<'_> {
                     "skipped: {} bytes is over the size limit ({max} bytes)",
                     metadata.len()
                 );
-                return report.warn(display, message);
+                return report.warn(display(), message);
             }
         }
         let mut matches = Vec::new();
@@ -332,14 +339,16 @@ impl Scanner<'_> {
                 report.stats.files += 1;
                 report.stats.bytes += bytes;
             }
-            Err(e) => report.warn(display.clone(), format!("read failed: {e}")),
+            Err(e) => report.warn(display(), format!("read failed: {e}")),
         }
         // Findings made before a read error are kept: nothing is lost.
-        let origin = Origin {
-            path: display.into(),
-            commit: None,
-        };
-        report.found(self.detector, &origin, matches);
+        if !matches.is_empty() {
+            let origin = Origin {
+                path: display().into(),
+                commit: None,
+            };
+            report.found(self.detector, &origin, matches);
+        }
     }
 }
 
@@ -372,6 +381,8 @@ impl Source for Reader {
 struct VisitorBuilder<'a> {
     scanner: &'a Scanner<'a>,
     named: &'a [Named],
+    /// Every path walked is under a named one.
+    everywhere: bool,
     record: bool,
     results: &'a Mutex<(Report, HashSet<PathBuf>)>,
 }
@@ -381,6 +392,7 @@ impl<'s> ParallelVisitorBuilder<'s> for VisitorBuilder<'s> {
         Box::new(FileVisitor {
             scanner: self.scanner,
             named: self.named,
+            everywhere: self.everywhere,
             record: self.record,
             results: self.results,
             buf: Vec::new(),
@@ -395,6 +407,7 @@ impl<'s> ParallelVisitorBuilder<'s> for VisitorBuilder<'s> {
 struct FileVisitor<'a> {
     scanner: &'a Scanner<'a>,
     named: &'a [Named],
+    everywhere: bool,
     record: bool,
     results: &'a Mutex<(Report, HashSet<PathBuf>)>,
     buf: Vec<u8>,
@@ -418,7 +431,7 @@ impl ParallelVisitor for FileVisitor<'_> {
             Ok(entry) => self.visit_entry(&entry),
             Err(error) => {
                 let (path, message) = walk_warning(&error);
-                let display = self.display(&path.unwrap_or_default());
+                let display = display_in(self.named, &path.unwrap_or_default());
                 self.report.warn(display, message);
             }
         }
@@ -427,16 +440,6 @@ impl ParallelVisitor for FileVisitor<'_> {
 }
 
 impl FileVisitor<'_> {
-    /// The name of a path found under one of the named directories.
-    fn display(&self, path: &Path) -> FilePath {
-        self.named
-            .iter()
-            .filter(|n| path.starts_with(&n.real))
-            .max_by_key(|n| n.real.as_os_str().len())
-            .map(|n| n.display(path))
-            .unwrap_or_else(|| FilePath::from_path(path))
-    }
-
     fn visit_entry(&mut self, entry: &DirEntry) {
         let Some(file_type) = entry.file_type() else {
             return;
@@ -458,12 +461,13 @@ impl FileVisitor<'_> {
             Seen::Unknown
         };
         // From a repository's root, only files under a named directory.
-        if !self.named.iter().any(|n| path.starts_with(&n.real)) {
+        if !self.everywhere && !self.named.iter().any(|n| path.starts_with(&n.real)) {
             return;
         }
-        let display = self.display(path);
+        let named = self.named;
+        let display = || display_in(named, path);
         self.scanner
-            .scan_path(path, display, &mut self.report, &mut self.buf, seen);
+            .scan_path(path, &display, &mut self.report, &mut self.buf, seen);
         if self.buf.capacity() > 2 * CHUNK_SIZE {
             self.buf = Vec::new();
         }
@@ -479,6 +483,16 @@ enum Seen {
     Regular,
     /// Anything else: only a regular file is read.
     Unknown,
+}
+
+/// The name of a path found under one of the named directories.
+fn display_in(named: &[Named], path: &Path) -> FilePath {
+    named
+        .iter()
+        .filter(|n| path.starts_with(&n.real))
+        .max_by_key(|n| n.real.as_os_str().len())
+        .map(|n| n.display(path))
+        .unwrap_or_else(|| FilePath::from_path(path))
 }
 
 fn describe_io(error: &std::io::Error, path: &Path) -> String {
