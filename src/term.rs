@@ -56,8 +56,12 @@ pub fn warnings<'a>(warnings: impl IntoIterator<Item = &'a str>) {
 pub fn redact(text: &str) -> String {
     static DETECTOR: std::sync::OnceLock<Option<keyward_engine::detect::Detector>> =
         std::sync::OnceLock::new();
-    let detector = DETECTOR
-        .get_or_init(|| crate::pipeline::detector(&keyward_engine::config::Config::default()).ok());
+    // The built-in rules only: a config may be what failed to load.
+    let detector = DETECTOR.get_or_init(|| {
+        let ids = keyward_verify::providers::ids();
+        let rules = keyward_engine::rules::compile_rules(Vec::new(), &[], &ids).ok()?;
+        keyward_engine::detect::Detector::new(rules).ok()
+    });
     match detector {
         Some(d) => d.redact_text(text),
         None => text.to_string(),

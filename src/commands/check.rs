@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use keyward_engine::config::Config;
 use keyward_engine::detect::KeyCheck;
-use keyward_engine::finding::redact;
 use keyward_engine::verdict::{Reason, Status, Verification};
 use keyward_verify::{providers, verify_rounds};
 
@@ -84,7 +83,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         }
     };
     let rule = &detector.rules()[index];
-    let redacted = redact(rule, key);
+    let redacted = rule.redact(key);
     let verifier = rule.def.verifier.as_deref().and_then(providers::by_id);
     let (Some(verifier), false) = (verifier, args.offline) else {
         let report = KeyReport {

@@ -5,6 +5,7 @@ mod common;
 mod config;
 mod git;
 mod github;
+mod layout;
 mod regression;
 mod sarif;
 mod scan;

@@ -97,7 +97,7 @@ impl Finding {
             path: origin.path.clone(),
             commit: origin.commit.clone(),
             span: m.span,
-            redacted: redact(rule, &m.secret),
+            redacted: rule.redact(&m.secret),
             fingerprint: fingerprint(rule.id(), &m.secret),
             secret: Secret::new(m.secret),
             suppression: m.allow_marker.map(Suppression::Inline),
@@ -142,23 +142,6 @@ pub fn fingerprint(rule_id: &str, secret: &str) -> String {
     hasher.update(secret.as_bytes());
     let digest = hasher.finalize();
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Keyword, the first four characters of the body, an ellipsis and the
-/// rule's fixed suffix: enough to find the key, never enough to use it.
-pub fn redact(rule: &Rule, secret: &str) -> String {
-    let prefix = rule
-        .def
-        .keywords
-        .iter()
-        .filter(|k| secret.starts_with(k.as_str()))
-        .max_by_key(|k| k.len())
-        .map(String::as_str)
-        .unwrap_or("");
-    let body = &secret[prefix.len()..];
-    let shown: String = body.chars().take(4).collect();
-    let suffix = rule.def.validate.suffix.as_deref().unwrap_or("");
-    format!("{prefix}{shown}…{suffix}")
 }
 
 #[cfg(test)]

@@ -361,7 +361,7 @@ impl Detector {
                 Some((_, secret)) => String::from_utf8_lossy(secret).into_owned(),
                 None => text[hit.start..hit.end].to_string(),
             };
-            out.push_str(&crate::finding::redact(&self.rules[hit.rule], &secret));
+            out.push_str(&self.rules[hit.rule].redact(&secret));
             at = hit.end;
         }
         out.push_str(&text[at..]);

@@ -204,6 +204,21 @@ impl Rule {
         self.def.name.as_deref().unwrap_or(&self.def.id)
     }
 
+    /// `secret` as shown: keyword, the first four characters of the body,
+    /// an ellipsis and the rule's fixed suffix. Enough to find the key,
+    /// never enough to use it.
+    pub fn redact(&self, secret: &str) -> String {
+        let prefix = (self.def.keywords.iter())
+            .filter(|k| secret.starts_with(k.as_str()))
+            .max_by_key(|k| k.len())
+            .map(String::as_str)
+            .unwrap_or("");
+        let body = &secret[prefix.len()..];
+        let shown: String = body.chars().take(4).collect();
+        let suffix = self.def.validate.suffix.as_deref().unwrap_or("");
+        format!("{prefix}{shown}…{suffix}")
+    }
+
     /// Compile one definition; errors say what is wrong, not where.
     pub fn compile(def: RuleDef, builtin: bool) -> Result<Rule, String> {
         if !is_kebab_case(&def.id) {
