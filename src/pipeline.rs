@@ -89,8 +89,9 @@ pub fn run(
             .filter(|f| f.verification.as_ref().is_some_and(|v| v.status.is_live()))
             .count();
         notes.push(format!(
-            "verified {} distinct keys with {} requests: {live} live",
-            stats.distinct_keys, stats.requests
+            "verified {} with {}: {live} live",
+            count(stats.distinct_keys as u64, "distinct key", "distinct keys"),
+            count(stats.requests as u64, "request", "requests"),
         ));
         let unknown = report
             .active()

@@ -22,15 +22,7 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import yaml" 2>/dev/n
   python3 -m venv "$venv" && "$venv/bin/pip" install --quiet "PyYAML==6.0.3" || exit 2
 fi
 
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-export GIT_AUTHOR_NAME=e2e GIT_AUTHOR_EMAIL=e2e@example.invalid
-export GIT_COMMITTER_NAME=e2e GIT_COMMITTER_EMAIL=e2e@example.invalid
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
-
-passed=0; failed=0
-pass() { echo "PASS: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); [ -n "${log:-}" ] && [ -f "$log" ] && sed 's/^/    /' "$log" | tail -30; }
+. "$here/e2e-lib.sh"
 
 # The action as a runner downloads it: its files at one commit, no .git.
 action="$work/action"
@@ -129,9 +121,6 @@ PY
   for f in "$rel"/*; do echo "sha256:$(sha256sum "$f" | cut -c1-64) $gh_repo $signer"; done > "$dir/attested"
   echo "$dir"
 }
-
-body() { head -c 4000 /dev/urandom | tr -dc "$2" | head -c "$1"; }
-replicate_token() { printf '%s%s' "r8" "_$(body 37 'A-Za-z0-9')"; }
 
 # workspace DIR: main is clean; the checked-out branch `feature` adds a key.
 workspace() {
@@ -266,5 +255,4 @@ else
 fi
 if has "key='$key'"; then pass "the hostile checkout leaves the cache key unchanged"; else fail "the hostile checkout leaves the cache key unchanged"; fi
 
-echo "action e2e: $passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish "action e2e"

@@ -24,19 +24,7 @@ if [ ! -x "$tools/venv-prek/bin/prek" ] || [ ! -x "$tools/venv-prek/bin/uv" ]; t
   python3 -m venv "$tools/venv-prek" && "$tools/venv-prek/bin/pip" install --quiet "prek==0.5.10" "uv==0.13.8" || exit 2
 fi
 
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-export GIT_AUTHOR_NAME=e2e GIT_AUTHOR_EMAIL=e2e@example.invalid
-export GIT_COMMITTER_NAME=e2e GIT_COMMITTER_EMAIL=e2e@example.invalid
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
-
-passed=0; failed=0
-pass() { echo "PASS: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); [ -f "$work/log" ] && sed 's/^/    /' "$work/log" | tail -25; }
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-body() { head -c 4000 /dev/urandom | tr -dc "$2" | head -c "$1"; }
-replicate_token() { printf '%s%s' "r8" "_$(body 37 'A-Za-z0-9')"; }
+. "$here/e2e-lib.sh"
 
 # PATH without any folder that holds cargo, rustc or rustup, and an empty
 # HOME, so that neither ~/.cargo nor ~/.rustup (nor a warm pip or uv cache)
@@ -136,5 +124,4 @@ else
   fail "pre-commit try-repo: keyward-src blocks a staged key (rc=$rc)"
 fi
 
-echo "install e2e: $passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish "install e2e"

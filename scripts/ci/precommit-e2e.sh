@@ -32,25 +32,11 @@ export PATH="$nocargo"
 unset CARGO_HOME RUSTUP_HOME RUSTUP_TOOLCHAIN
 if command -v cargo >/dev/null || command -v rustup >/dev/null; then echo "cannot hide the Rust toolchain from PATH"; exit 2; fi
 
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+. "$here/e2e-lib.sh"
 # An empty HOME: no ~/.cargo or ~/.rustup to find, and a cold pip cache.
 mkdir -p "$work/home"
 export HOME="$work/home"
 export PRE_COMMIT_HOME="$work/pre-commit-home"
-export GIT_AUTHOR_NAME=e2e GIT_AUTHOR_EMAIL=e2e@example.invalid
-export GIT_COMMITTER_NAME=e2e GIT_COMMITTER_EMAIL=e2e@example.invalid
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
-
-passed=0; failed=0
-pass() { echo "PASS: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); [ -f "$work/log" ] && sed 's/^/    /' "$work/log" | tail -25; }
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-
-body() { head -c 4000 /dev/urandom | tr -dc "$2" | head -c "$1"; }
-anthropic_key() { printf '%s%s%sAA' "sk-ant-" "api03-" "$(body 93 'A-Za-z0-9_-')"; }
-replicate_token() { printf '%s%s' "r8" "_$(body 37 'A-Za-z0-9')"; }
 
 # The hook repository at a commit of the current tree (tracked and
 # untracked files, not ignored ones).
@@ -150,5 +136,4 @@ git commit -qm "binary" >"$work/log" 2>&1; rc=$?
 if [ $rc -ne 0 ] && grep -q "blob.bin:2:1" "$work/log"; then pass "a key in a binary file blocks"; else fail "a key in a binary file blocks (rc=$rc)"; fi
 git reset -q HEAD blob.bin; rm -f blob.bin
 
-echo "pre-commit e2e: $passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish "pre-commit e2e"

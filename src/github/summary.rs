@@ -51,17 +51,10 @@ pub fn step_summary(report: &Report, scanned: &str, notes: &[String]) -> String 
     if !inline.is_empty() {
         md.push_str("\n**Allowed inline** (review these lines):\n\n");
         for f in inline {
-            let _ = writeln!(
-                md,
-                "- `{}` line {}: `{}`{}",
-                cell(&f.path.escaped()),
-                f.span.line,
-                f.rule_id,
-                f.commit
-                    .as_deref()
-                    .map(|c| format!(" in {}", short_commit(c)))
-                    .unwrap_or_default()
-            );
+            let (path, line, rule) = (cell(&f.path.escaped()), f.span.line, &f.rule_id);
+            let commit = f.commit.as_deref().map(short_commit);
+            let commit = commit.map(|c| format!(" in {c}")).unwrap_or_default();
+            let _ = writeln!(md, "- `{path}` line {line}: `{rule}`{commit}");
         }
     }
     let suppressed: usize = report.suppressed_by_reason().values().sum();

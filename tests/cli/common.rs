@@ -177,6 +177,13 @@ impl Found {
     }
 }
 
+/// Fails, showing `text`, unless it holds `part`.
+#[track_caller]
+pub fn assert_has(text: impl AsRef<str>, part: impl AsRef<str>) {
+    let (text, part) = (text.as_ref(), part.as_ref());
+    assert!(text.contains(part), "expected {part:?} in:\n{text}");
+}
+
 pub fn run(cmd: &mut assert_cmd::Command) -> Output {
     let out = cmd.output().unwrap();
     Output {

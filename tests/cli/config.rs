@@ -64,11 +64,9 @@ fn disable_and_allow_sections_suppress_with_reasons() {
     tree.write("d.txt", &kept);
     let out = run(tree.keyward().args(["scan", ".", "--format", "json"]));
     assert_eq!(paths(&out), vec!["d.txt:1"]);
-    assert!(
-        out.stderr
-            .contains("2 suppressed (config path: 1, config secret: 1)"),
-        "{}",
-        out.stderr
+    assert_has(
+        &out.stderr,
+        "2 suppressed (config path: 1, config secret: 1)",
     );
     // Fingerprints allow one exact secret.
     let fp = out.json()[0]["fingerprint"].as_str().unwrap().to_string();
@@ -168,11 +166,7 @@ fn missing_config_file_is_an_error() {
     let tree = Tree::new();
     let out = run(tree.keyward().args(["scan", ".", "--config", "nope.toml"]));
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("nope.toml: cannot read config"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "nope.toml: cannot read config");
 }
 
 #[test]
@@ -204,7 +198,7 @@ fn baseline_round_trip_moves_renames_new_keys_and_pruning() {
     };
     let out = scan(&tree);
     assert_eq!((out.code, paths(&out)), (0, vec![]));
-    assert!(out.stderr.contains("baseline: 2"), "{}", out.stderr);
+    assert_has(&out.stderr, "baseline: 2");
 
     // Lines move: still baselined.
     tree.write("app/settings.py", format!("# moved\n\nA = '{a}'\n"));
@@ -230,11 +224,7 @@ fn baseline_round_trip_moves_renames_new_keys_and_pruning() {
     tree.remove("new.env");
     tree.write("app/settings.py", "A = os.environ['A']\n");
     let out = scan(&tree);
-    assert!(
-        out.stderr.contains("1 stale baseline entries"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "1 stale baseline entries");
     let out = run(tree.keyward().args([
         "scan",
         ".",
@@ -242,11 +232,7 @@ fn baseline_round_trip_moves_renames_new_keys_and_pruning() {
         ".keyward-baseline.json",
         "--prune-baseline",
     ]));
-    assert!(
-        out.stderr.contains("1 stale baseline entries pruned"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "1 stale baseline entries pruned");
     let text = std::fs::read_to_string(tree.join(".keyward-baseline.json")).unwrap();
     assert!(!text.contains("app/settings.py"));
     assert!(text.contains("deploy.sh"));
@@ -258,9 +244,5 @@ fn malformed_baseline_is_an_error_with_position() {
     tree.write("b.json", "{\"version\": 1,\n \"entries\": [oops]}");
     let out = run(tree.keyward().args(["scan", ".", "--baseline", "b.json"]));
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("b.json:2:14: malformed baseline"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "b.json:2:14: malformed baseline");
 }

@@ -72,7 +72,7 @@ fn staged_outside_a_repository_is_an_error() {
     let tree = Tree::new();
     let out = run(tree.keyward().args(["scan", "--staged"]));
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("git"), "{}", out.stderr);
+    assert_has(&out.stderr, "git");
 }
 
 #[test]
@@ -113,11 +113,7 @@ fn history_range_finds_added_then_removed_keys_and_skips_older_ones() {
     let text = run(tree
         .keyward()
         .args(["scan", "--git", &format!("{base}..HEAD")]));
-    assert!(
-        text.stdout.contains(&format!("commit {}", &c1[..12])),
-        "{}",
-        text.stdout
-    );
+    assert_has(&text.stdout, format!("commit {}", &c1[..12]));
 }
 
 #[test]
@@ -182,8 +178,8 @@ fn history_in_a_shallow_clone_scans_what_is_there() {
             .args(["scan", "--git", "HEAD~1..HEAD"]));
     assert_eq!(bad.code, 2);
     // It says why: the commit is beyond the shallow boundary.
-    assert!(bad.stderr.contains("shallow clone"), "{}", bad.stderr);
-    assert!(bad.stderr.contains("--deepen"), "{}", bad.stderr);
+    assert_has(&bad.stderr, "shallow clone");
+    assert_has(&bad.stderr, "--deepen");
 }
 
 #[test]
@@ -471,11 +467,7 @@ fn git_paths_choose_the_repository_and_limit_the_scan() {
     tree.run_git(&["branch", "src"]);
     let out = scan_git(&tree, &["src"]);
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("both a commit and a path"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "both a commit and a path");
     let out = scan_git(&tree, &["src^{commit}"]);
     assert_eq!(found(&out).len(), 4, "{}", out.all());
     let out = scan_git(&tree, &["HEAD", "src"]);
@@ -487,11 +479,7 @@ fn git_paths_choose_the_repository_and_limit_the_scan() {
         &["--all", "src", &other.path().display().to_string()],
     );
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("different repositories"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "different repositories");
 }
 
 #[test]
@@ -522,12 +510,8 @@ fn history_of_a_partial_clone_fails_closed_and_says_what_to_fetch() {
     // What is here is reported; the scan still fails.
     assert_eq!(out.code, 2, "{}", out.all());
     assert_eq!(found(&out), vec![format!("{} kept.txt:1", &kept[..7])]);
-    assert!(out.stderr.contains("partial clone"), "{}", out.stderr);
-    assert!(
-        out.stderr.contains("promisor remote `origin`"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "partial clone");
+    assert_has(&out.stderr, "promisor remote `origin`");
     // The command it gives brings what was missing.
     let command = out
         .stderr
@@ -563,11 +547,7 @@ fn history_with_an_object_gone_from_a_full_clone_fails_closed() {
         .unwrap();
     let out = scan_git(&tree, &["--all"]);
     assert_eq!(out.code, 2, "{}", out.all());
-    assert!(out.stderr.contains(&blob), "{}", out.stderr);
-    assert!(
-        out.stderr.contains("missing from the object store"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, &blob);
+    assert_has(&out.stderr, "missing from the object store");
     assert!(!out.stderr.contains("shallow"), "{}", out.stderr);
 }

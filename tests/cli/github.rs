@@ -139,7 +139,7 @@ fn assert_pr_results(out: &Output, files: &RunnerFiles, pr: &Pr, workspace: &Pat
         "{}",
         files.summary
     );
-    assert!(files.summary.contains(&pr.added[..12]), "{}", files.summary);
+    assert_has(&files.summary, &pr.added[..12]);
     assert!(files.summary.contains(&format!("{}..{}", pr.base, pr.head)));
     let sarif: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(workspace.join("keyward.sarif")).unwrap())
@@ -209,11 +209,7 @@ fn push_to_an_existing_branch_scans_before_to_after() {
         out.all()
     );
     assert!(files.output.starts_with("findings=0\n"));
-    assert!(
-        files.summary.contains("**0 findings**"),
-        "{}",
-        files.summary
-    );
+    assert_has(&files.summary, "**0 findings**");
 }
 
 #[test]
@@ -228,11 +224,7 @@ fn schedule_scans_the_tree_at_head() {
         "{}",
         out.stdout
     );
-    assert!(
-        files.summary.contains("the tracked files in `.`"),
-        "{}",
-        files.summary
-    );
+    assert_has(&files.summary, "the tracked files in `.`");
 }
 
 /// A pull request whose history cannot be had fails the check (exit 2) with
@@ -260,7 +252,7 @@ fn unfetchable_history_fails_closed_unless_a_tree_fallback_is_asked_for() {
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("fetch-depth: 0"), "{}", out.stdout);
+    assert_has(&out.stdout, "fetch-depth: 0");
     assert_eq!(files.output, "", "no outputs that read as a pass");
 
     let (out, files) = run_action_with(
@@ -269,15 +261,11 @@ fn unfetchable_history_fails_closed_unless_a_tree_fallback_is_asked_for() {
         pull_request_event(&pr),
         &["--history-fallback", "tree"],
     );
-    assert!(
-        out.stderr.contains("scanning the tree instead"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "scanning the tree instead");
     assert!(files.summary.contains("scanning the tree instead"));
     // The tree at head still holds the old key: the fallback covers it.
     assert!(files.output.starts_with("findings=1\n"), "{}", files.output);
-    assert!(out.stdout.contains("file=old.txt"), "{}", out.stdout);
+    assert_has(&out.stdout, "file=old.txt");
 }
 
 #[test]
@@ -291,11 +279,7 @@ fn a_malformed_pull_request_payload_fails_closed() {
     ] {
         let (out, _) = run_action(&ws, "pull_request", event);
         assert_eq!(out.code, 2, "{}", out.all());
-        assert!(
-            out.stderr.contains("no base and head commits"),
-            "{}",
-            out.stderr
-        );
+        assert_has(&out.stderr, "no base and head commits");
     }
 }
 
@@ -387,11 +371,7 @@ fn the_bases_config_applies_and_suppressed_results_stay_out_of_sarif() {
     // The branch's own added-then-removed key still blocks; the fixture is
     // allowed by the base's config.
     assert_eq!(out.code, 1, "{}", out.all());
-    assert!(
-        out.stderr.contains("1 suppressed (config path: 1)"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "1 suppressed (config path: 1)");
     // The depth-limited fetch left a shallow boundary inside the range,
     // which made the base's old key look new; the fetch deepens past it.
     assert!(!out.stdout.contains("old.txt"), "{}", out.stdout);

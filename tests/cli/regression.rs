@@ -126,18 +126,10 @@ fn check_names_the_reason_a_key_is_refused() {
     let fake = format!("sk-ant-api03-{}AA", "x".repeat(93));
     let out = run(keyward().args(["check", "--offline"]).write_stdin(fake));
     assert_eq!(out.code, 1);
-    assert!(
-        out.stdout.contains("placeholder (a repeated unit)"),
-        "{}",
-        out.stdout
-    );
+    assert_has(&out.stdout, "placeholder (a repeated unit)");
     let short = format!("sk-ant-api03-{}AA", "k3J8s0PqZr7W".repeat(7));
     let out = run(keyward().args(["check", "--offline"]).write_stdin(short));
-    assert!(
-        out.stdout.contains("99 characters long, expected 108"),
-        "{}",
-        out.stdout
-    );
+    assert_has(&out.stdout, "99 characters long, expected 108");
 }
 
 /// A malformed config echoed the offending value (a whole key), and so did
@@ -186,11 +178,7 @@ fn check_takes_one_line_without_a_warning() {
     let big = "x".repeat(100 << 10);
     let out = run(keyward().args(["check", "--offline"]).write_stdin(big));
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("more than 65536 bytes"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "more than 65536 bytes");
 }
 
 /// Panics (exit 101): an absolute path with `[allow] paths`; a `secret`
@@ -253,7 +241,7 @@ fn pipes_and_fifos_named_on_the_command_line_are_read() {
     let out = run(tree.keyward().args(["scan", "pipe", "--format", "json"]));
     writer.join().unwrap();
     assert_eq!(out.code, 1, "{}", out.all());
-    assert!(out.stderr.contains("1 file,"), "{}", out.stderr);
+    assert_has(&out.stderr, "1 file,");
 }
 
 /// `keyward scan src` ignored the root's `keyward.toml`, and `keyward scan
@@ -332,10 +320,5 @@ fn control_characters_in_names_are_escaped_in_text_output() {
             "{line:?}"
         );
     }
-    assert!(
-        out.stdout
-            .contains("x\\n::stop-commands::pwn\\n\\u{1b}[2J.env:1:1"),
-        "{}",
-        out.stdout
-    );
+    assert_has(&out.stdout, "x\\n::stop-commands::pwn\\n\\u{1b}[2J.env:1:1");
 }

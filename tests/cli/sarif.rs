@@ -181,7 +181,7 @@ fn sarif_to_a_file_keeps_the_summary_on_stderr() {
         .args(["scan", ".", "--format", "sarif", "--output", "out.sarif"]));
     assert_eq!(out.code, 1);
     assert_eq!(out.stdout, "");
-    assert!(out.stderr.contains("1 finding"), "{}", out.stderr);
+    assert_has(&out.stderr, "1 finding");
     let text = std::fs::read_to_string(tree.join("out.sarif")).unwrap();
     assert_valid(&serde_json::from_str(&text).unwrap());
 }
@@ -227,11 +227,7 @@ fn past_githubs_result_limit_sarif_is_truncated_with_a_warning() {
         sarif["runs"][0]["results"].as_array().unwrap().len(),
         25_000
     );
-    assert!(
-        out.stderr.contains("over GitHub's limit of 25000"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "over GitHub's limit of 25000");
 }
 
 #[test]

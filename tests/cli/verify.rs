@@ -12,6 +12,18 @@ use serde_json::json;
 use wiremock::matchers::{header, header_regex, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// A server that plays Anthropic's `/v1/models`, answering `response`,
+/// and (with `expect`) checks how many requests it got.
+async fn anthropic_answers(response: ResponseTemplate, expect: Option<u64>) -> MockServer {
+    let server = MockServer::start().await;
+    let mock = Mock::given(path("/v1/models")).respond_with(response);
+    match expect {
+        Some(n) => mock.expect(n).mount(&server).await,
+        None => mock.mount(&server).await,
+    }
+    server
+}
+
 fn models_ok() -> ResponseTemplate {
     ResponseTemplate::new(200)
         .set_body_json(json!({"data": [{"id": "claude-x", "type": "model"}], "has_more": false}))
@@ -64,7 +76,7 @@ async fn anthropic_live_sends_the_documented_request() {
     assert_eq!(out.code, 1);
     assert_eq!(f["verification"], "live");
     assert!(f["latency_ms"].is_u64());
-    assert!(out.stderr.contains("1 live"), "{}", out.stderr);
+    assert_has(&out.stderr, "1 live");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -148,11 +160,7 @@ async fn status_codes_mean_what_the_provider_says_and_nothing_more() {
         ),
     ];
     for (response, status, reason, code) in cases {
-        let server = MockServer::start().await;
-        Mock::given(path("/v1/models"))
-            .respond_with(response)
-            .mount(&server)
-            .await;
+        let server = anthropic_answers(response, None).await;
         let (f, out) = verify_one(&anthropic_key(), &server.uri(), &[]);
         assert_eq!(f["verification"], status, "{}", out.stdout);
         assert_eq!(f["reason"].as_str(), reason);
@@ -195,11 +203,7 @@ async fn server_errors_are_retried_then_reported_as_unknown() {
     assert_eq!(f["verification"], "live");
     assert_eq!(requests(&server).await, 2);
 
-    let failing = MockServer::start().await;
-    Mock::given(path("/v1/models"))
-        .respond_with(ResponseTemplate::new(503))
-        .mount(&failing)
-        .await;
+    let failing = anthropic_answers(ResponseTemplate::new(503), None).await;
     let (f, out) = verify_one(&anthropic_key(), &failing.uri(), &["--verify-retries", "2"]);
     assert_eq!(
         (f["verification"].as_str(), f["reason"].as_str()),
@@ -211,11 +215,7 @@ async fn server_errors_are_retried_then_reported_as_unknown() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hanging_provider_times_out() {
-    let server = MockServer::start().await;
-    Mock::given(path("/v1/models"))
-        .respond_with(models_ok().set_delay(Duration::from_secs(30)))
-        .mount(&server)
-        .await;
+    let server = anthropic_answers(models_ok().set_delay(Duration::from_secs(30)), None).await;
     let (f, out) = verify_one(&anthropic_key(), &server.uri(), &["--verify-timeout", "1"]);
     assert_eq!(
         (f["verification"].as_str(), f["reason"].as_str()),
@@ -250,12 +250,7 @@ fn a_connection_reset_is_a_network_error() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_found_fifty_times_is_asked_about_once() {
-    let server = MockServer::start().await;
-    Mock::given(path("/v1/models"))
-        .respond_with(models_ok())
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = anthropic_answers(models_ok(), Some(1)).await;
     let tree = Tree::new();
     let key = anthropic_key();
     for i in 0..50 {
@@ -273,22 +268,15 @@ async fn a_key_found_fifty_times_is_asked_about_once() {
             .iter()
             .all(|f| f["verification"] == "live")
     );
-    assert!(
-        out.stderr
-            .contains("verified 1 distinct keys with 1 requests"),
-        "{}",
-        out.stderr
+    assert_has(
+        &out.stderr,
+        "verified 1 distinct key with 1 request: 50 live",
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_verify_nothing_is_sent() {
-    let server = MockServer::start().await;
-    Mock::given(path("/v1/models"))
-        .respond_with(models_ok())
-        .expect(0)
-        .mount(&server)
-        .await;
+    let server = anthropic_answers(models_ok(), Some(0)).await;
     let tree = Tree::new();
     tree.write("k.txt", anthropic_key());
     let out = run(tree
@@ -363,11 +351,7 @@ fn the_concurrency_cap_holds() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_mode_prints_the_full_key() {
-    let server = MockServer::start().await;
-    Mock::given(path("/v1/models"))
-        .respond_with(models_ok())
-        .mount(&server)
-        .await;
+    let server = anthropic_answers(models_ok(), None).await;
     let key = anthropic_key();
     let tree = Tree::new();
     tree.write("k.txt", &key);
@@ -427,25 +411,17 @@ async fn sarif_levels_follow_verification() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn check_explains_the_outcome() {
-    let server = MockServer::start().await;
-    Mock::given(path("/v1/models"))
-        .respond_with(anthropic_error(403, "permission_error"))
-        .mount(&server)
-        .await;
+    let server = anthropic_answers(anthropic_error(403, "permission_error"), None).await;
     let key = anthropic_key();
     let out = run(keyward()
         .args(["check", "--env", "MY_KEY", "--rounds", "3"])
         .env("MY_KEY", format!("  {key}\n"))
         .env("KEYWARD_ANTHROPIC_BASE_URL", server.uri()));
     assert_eq!(out.code, 0, "{}", out.all());
-    assert!(out.stderr.contains("removed whitespace"), "{}", out.stderr);
-    assert!(
-        out.stdout.contains("status:   live-restricted, HTTP 403"),
-        "{}",
-        out.stdout
-    );
-    assert!(out.stdout.contains("billing"), "{}", out.stdout);
-    assert!(out.stdout.contains("over 3 rounds"), "{}", out.stdout);
+    assert_has(&out.stderr, "removed whitespace");
+    assert_has(&out.stdout, "status:   live-restricted, HTTP 403");
+    assert_has(&out.stdout, "billing");
+    assert_has(&out.stdout, "over 3 rounds");
     assert_eq!(requests(&server).await, 3);
 
     let bad = run(keyward()
@@ -477,12 +453,8 @@ fn a_plain_http_override_to_another_machine_is_refused() {
         .args(["scan", ".", "--verify"])
         .env("KEYWARD_ANTHROPIC_BASE_URL", "http://api.example.com"));
     assert_eq!(scan.code, 2, "{}", scan.all());
-    assert!(
-        scan.stderr.contains("KEYWARD_ANTHROPIC_BASE_URL"),
-        "{}",
-        scan.stderr
-    );
-    assert!(scan.stderr.contains("clear text"), "{}", scan.stderr);
+    assert_has(&scan.stderr, "KEYWARD_ANTHROPIC_BASE_URL");
+    assert_has(&scan.stderr, "clear text");
     assert!(!scan.all().contains(&key));
     let check = run(keyward()
         .args(["check"])
@@ -529,16 +501,12 @@ async fn a_loopback_override_never_goes_through_a_proxy() {
 /// `check` blamed `--verify-timeout` when `--verify-deadline` stopped it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deadline_is_told_apart_from_a_timeout() {
-    let server = MockServer::start().await;
-    Mock::given(path("/v1/models"))
-        .respond_with(models_ok().set_delay(Duration::from_secs(30)))
-        .mount(&server)
-        .await;
+    let server = anthropic_answers(models_ok().set_delay(Duration::from_secs(30)), None).await;
     let out = run(keyward()
         .args(["check", "--verify-timeout", "20", "--verify-deadline", "1"])
         .write_stdin(format!("{}\n", anthropic_key()))
         .env("KEYWARD_ANTHROPIC_BASE_URL", server.uri()));
     assert_eq!(out.code, 2, "{}", out.all());
-    assert!(out.stdout.contains("unknown (deadline)"), "{}", out.stdout);
-    assert!(out.stdout.contains("--verify-deadline"), "{}", out.stdout);
+    assert_has(&out.stdout, "unknown (deadline)");
+    assert_has(&out.stdout, "--verify-deadline");
 }

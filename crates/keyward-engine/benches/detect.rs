@@ -3,8 +3,9 @@
 //! than the absolute times on a noisy machine.
 
 use divan::{Bencher, black_box};
+use keyward_engine::base64;
 use keyward_engine::detect::Detector;
-use keyward_engine::rules::{Rng, builtin_defs, compile_rules};
+use keyward_engine::rules::{Rng, builtin_defs, builtin_rules, compile_rules};
 
 fn main() {
     divan::main();
@@ -12,9 +13,7 @@ fn main() {
 
 /// Every built-in rule.
 fn rules() -> Vec<keyward_engine::rules::Rule> {
-    let defs = builtin_defs().unwrap();
-    let verifiers: Vec<&str> = defs.iter().filter_map(|d| d.verifier.as_deref()).collect();
-    compile_rules(Vec::new(), &[], &verifiers).unwrap()
+    builtin_rules().unwrap()
 }
 
 fn detector() -> Detector {
@@ -107,20 +106,9 @@ fn binary_like_8mib(bencher: Bencher) {
 #[divan::bench]
 fn one_base64_key_per_4kib(bencher: Bencher) {
     let mut text = clean_text();
-    let table = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     for (i, at) in (0..text.len() - 64).step_by(4096).enumerate() {
         let t = token(i as u64 + 1);
-        let encoded: Vec<u8> = t
-            .as_bytes()
-            .chunks(3)
-            .flat_map(|c| {
-                let n = c
-                    .iter()
-                    .enumerate()
-                    .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-                (0..=c.len()).map(move |i| table[((n >> (18 - 6 * i)) & 63) as usize])
-            })
-            .collect();
+        let encoded = base64::encode(t.as_bytes(), base64::Alphabet::Standard);
         text[at] = b' ';
         text[at + 1..at + 1 + encoded.len()].copy_from_slice(&encoded);
         text[at + 1 + encoded.len()] = b' ';

@@ -3,7 +3,7 @@
 
 /// Which characters stand for 62 and 63.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Alphabet {
+pub enum Alphabet {
     /// `+` and `/`.
     Standard,
     /// `-` and `_`.
@@ -13,7 +13,7 @@ pub(crate) enum Alphabet {
 }
 
 /// The 6-bit value of `b` in `alphabet`.
-pub(crate) fn value(b: u8, alphabet: Alphabet) -> Option<u8> {
+pub fn value(b: u8, alphabet: Alphabet) -> Option<u8> {
     use Alphabet::{Either, Standard, UrlSafe};
     match (b, alphabet) {
         (b'A'..=b'Z', _) => Some(b - b'A'),
@@ -27,7 +27,7 @@ pub(crate) fn value(b: u8, alphabet: Alphabet) -> Option<u8> {
 
 /// The bytes `text` encodes, or `None` for a character outside `alphabet`.
 /// Leftover bits of a final partial byte are dropped.
-pub(crate) fn decode(text: &[u8], alphabet: Alphabet) -> Option<Vec<u8>> {
+pub fn decode(text: &[u8], alphabet: Alphabet) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let (mut acc, mut bits) = (0u32, 0u32);
     for &c in text {
@@ -43,7 +43,7 @@ pub(crate) fn decode(text: &[u8], alphabet: Alphabet) -> Option<Vec<u8>> {
 }
 
 /// `bytes` encoded, without padding (`Either` encodes as `Standard`).
-pub(crate) fn encode(bytes: &[u8], alphabet: Alphabet) -> Vec<u8> {
+pub fn encode(bytes: &[u8], alphabet: Alphabet) -> Vec<u8> {
     let table: &[u8; 64] = match alphabet {
         Alphabet::UrlSafe => b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
         Alphabet::Standard | Alphabet::Either => {

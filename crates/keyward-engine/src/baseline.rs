@@ -153,29 +153,9 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::Span;
-    use crate::finding::{Secret, fingerprint};
-    use crate::path::FilePath;
 
     fn finding(path: &str, secret: &str) -> Finding {
-        Finding {
-            rule_id: "r".into(),
-            provider: "p".into(),
-            path: FilePath::from_bytes(path.as_bytes()).into(),
-            commit: None,
-            span: Span {
-                line: 1,
-                column: 1,
-                end_line: 1,
-                end_column: 2,
-            },
-            secret: Secret::new(secret.into()),
-            redacted: String::new(),
-            fingerprint: fingerprint("r", secret),
-            suppression: None,
-            verification: None,
-            encoding: None,
-        }
+        Finding::sample(path, secret)
     }
 
     fn suppressed(findings: &[Finding]) -> Vec<bool> {

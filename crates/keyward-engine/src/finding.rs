@@ -145,6 +145,31 @@ pub fn fingerprint(rule_id: &str, secret: &str) -> String {
 }
 
 #[cfg(test)]
+impl Finding {
+    /// A finding of rule `r` for `secret` in `path`, for tests.
+    pub(crate) fn sample(path: &str, secret: &str) -> Finding {
+        Finding {
+            rule_id: "r".into(),
+            provider: "p".into(),
+            path: FilePath::from_bytes(path.as_bytes()).into(),
+            commit: None,
+            span: Span {
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 2,
+            },
+            secret: Secret::new(secret.into()),
+            redacted: String::new(),
+            fingerprint: fingerprint("r", secret),
+            suppression: None,
+            verification: None,
+            encoding: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

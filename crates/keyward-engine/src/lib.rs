@@ -7,7 +7,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
-mod base64;
+pub mod base64;
 pub mod baseline;
 pub mod config;
 pub mod detect;

@@ -33,29 +33,13 @@ impl FailOn {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::Span;
-    use crate::finding::{Secret, Suppression};
-    use crate::path::FilePath;
+    use crate::finding::Suppression;
     use crate::verdict::{Reason, Verification};
 
     fn finding(verification: Option<Verification>) -> Finding {
         Finding {
-            rule_id: "r".into(),
-            provider: "p".into(),
-            path: FilePath::default().into(),
-            commit: None,
-            span: Span {
-                line: 1,
-                column: 1,
-                end_line: 1,
-                end_column: 2,
-            },
-            secret: Secret::new("s".into()),
-            redacted: String::new(),
-            fingerprint: String::new(),
-            suppression: None,
             verification,
-            encoding: None,
+            ..Finding::sample("", "s")
         }
     }
 

@@ -2,17 +2,13 @@
 //! properties over random bytes.
 
 use keyward_engine::detect::{Detector, Match};
-use keyward_engine::rules::{Rng, builtin_defs, compile_rules};
+use keyward_engine::rules::{Rng, builtin_defs, builtin_rules, compile_rules};
 use proptest::prelude::*;
 
 /// Every built-in rule; the verifier ids are the ones the rules name.
 fn detector() -> &'static Detector {
     static DETECTOR: std::sync::OnceLock<Detector> = std::sync::OnceLock::new();
-    DETECTOR.get_or_init(|| {
-        let defs = builtin_defs().unwrap();
-        let verifiers: Vec<&str> = defs.iter().filter_map(|d| d.verifier.as_deref()).collect();
-        Detector::new(compile_rules(Vec::new(), &[], &verifiers).unwrap()).unwrap()
-    })
+    DETECTOR.get_or_init(|| Detector::new(builtin_rules().unwrap()).unwrap())
 }
 
 fn scan(detector: &Detector, bytes: &[u8]) -> Vec<Match> {

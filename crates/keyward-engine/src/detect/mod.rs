@@ -10,7 +10,7 @@ pub mod validate;
 
 use crate::error::Error;
 use crate::rules::{MAX_LOOKBEHIND, MAX_MATCH_LEN, Rule};
-use decode::Decoder;
+use decode::{Decoder, Site};
 use prefilter::{Kind, Prefilter};
 
 pub use decode::Encoding;
@@ -219,7 +219,15 @@ impl Detector {
             Encoding::Escaped | Encoding::Percent => ESCAPED_AFTER,
             _ => MAX_MATCH_LEN,
         };
-        let Some(decoded) = decoder.decode(buf, at, form, DECODE_BEFORE, after) else {
+        let Some(decoded) = decoder.decode(
+            buf,
+            Site {
+                hit: at,
+                form,
+                before: DECODE_BEFORE,
+                after,
+            },
+        ) else {
             return at + 1;
         };
         let mut inner = Vec::new();

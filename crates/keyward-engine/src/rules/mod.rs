@@ -341,6 +341,15 @@ pub fn builtin_defs() -> Result<Vec<RuleDef>, Error> {
     Ok(defs)
 }
 
+/// The built-in rules as shipped, the verifiers they name taken as given:
+/// for tests and benchmarks, which have no verifier registry at hand.
+pub fn builtin_rules() -> Result<Vec<Rule>, Error> {
+    let defs = builtin_defs()?;
+    let named: Vec<String> = defs.iter().filter_map(|d| d.verifier.clone()).collect();
+    let named: Vec<&str> = named.iter().map(String::as_str).collect();
+    compile_rules(Vec::new(), &[], &named)
+}
+
 /// The names of the built-in rule files.
 pub fn builtin_files() -> impl Iterator<Item = &'static str> {
     catalog::FILES.iter().map(|(stem, _)| *stem)

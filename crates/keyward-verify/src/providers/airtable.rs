@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::{has_text, is};
+use super::error_says;
 use crate::verifier::{Endpoint, Request, Verdict, Verifier};
 
 pub struct Airtable;
@@ -32,13 +32,15 @@ impl Verifier for Airtable {
     fn judge(&self, status: u16, body: Option<&Value>) -> Option<Verdict> {
         let body = body?;
         let user = text_starts(body, "/id", "usr");
+        let rejected = error_says(
+            body,
+            "/error/type",
+            "AUTHENTICATION_REQUIRED",
+            "/error/message",
+        );
         match status {
             200 if user => Some(Verdict::Live),
-            401 if is(body, "/error/type", "AUTHENTICATION_REQUIRED")
-                && has_text(body, "/error/message") =>
-            {
-                Some(Verdict::Invalid)
-            }
+            401 if rejected => Some(Verdict::Invalid),
             _ => None,
         }
     }

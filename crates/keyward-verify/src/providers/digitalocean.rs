@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::{has_object, has_text, is};
+use super::{has_object, has_text, id_message_error};
 use crate::verifier::{Endpoint, Request, Verdict, Verifier};
 
 pub struct DigitalOcean;
@@ -31,14 +31,11 @@ impl Verifier for DigitalOcean {
 
     fn judge(&self, status: u16, body: Option<&Value>) -> Option<Verdict> {
         let body = body?;
-        let error = |id: &str| is(body, "/id", id) && has_text(body, "/message");
         match status {
             200 if has_object(body, "/account") && has_text(body, "/account/uuid") => {
                 Some(Verdict::Live)
             }
-            401 if error("unauthorized") => Some(Verdict::Invalid),
-            403 if error("forbidden") => Some(Verdict::LiveRestricted),
-            _ => None,
+            _ => id_message_error(status, body),
         }
     }
 

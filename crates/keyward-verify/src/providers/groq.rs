@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::{has_text, is};
+use super::error_says;
 use crate::verifier::{Endpoint, Request, Verdict, Verifier};
 
 pub struct Groq;
@@ -31,13 +31,10 @@ impl Verifier for Groq {
 
     fn judge(&self, status: u16, body: Option<&Value>) -> Option<Verdict> {
         let body = body?;
+        let rejected = error_says(body, "/error/code", "invalid_api_key", "/error/message");
         match status {
             200 if super::openai::listed(body, "model") => Some(Verdict::Live),
-            401 if is(body, "/error/code", "invalid_api_key")
-                && has_text(body, "/error/message") =>
-            {
-                Some(Verdict::Invalid)
-            }
+            401 if rejected => Some(Verdict::Invalid),
             _ => None,
         }
     }

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::{flag, has_text, is};
+use super::{flag, has_text, id_message_error};
 use crate::verifier::{Endpoint, Request, Verdict, Verifier};
 
 pub struct Heroku;
@@ -33,7 +33,6 @@ impl Verifier for Heroku {
 
     fn judge(&self, status: u16, body: Option<&Value>) -> Option<Verdict> {
         let body = body?;
-        let error = |id: &str| is(body, "/id", id) && has_text(body, "/message");
         match status {
             200 if has_text(body, "/id")
                 && has_text(body, "/email")
@@ -41,9 +40,7 @@ impl Verifier for Heroku {
             {
                 Some(Verdict::Live)
             }
-            401 if error("unauthorized") => Some(Verdict::Invalid),
-            403 if error("forbidden") => Some(Verdict::LiveRestricted),
-            _ => None,
+            _ => id_message_error(status, body),
         }
     }
 

@@ -33,7 +33,7 @@ mod xai;
 
 use serde_json::Value;
 
-use crate::verifier::Verifier;
+use crate::verifier::{Verdict, Verifier};
 
 /// The registry. A built-in rule's `verifier` must name one of these ids.
 pub static REGISTRY: &[&dyn Verifier] = &[
@@ -95,6 +95,23 @@ fn is(body: &Value, pointer: &str, expected: &str) -> bool {
 /// Whether the value at a JSON pointer is a string.
 fn has_text(body: &Value, pointer: &str) -> bool {
     text(body, pointer).is_some()
+}
+
+/// A provider's own error: the string at `code` is `expected`, and a
+/// message (a string at `message`) comes with it.
+fn error_says(body: &Value, code: &str, expected: &str, message: &str) -> bool {
+    is(body, code, expected) && has_text(body, message)
+}
+
+/// The `{"id", "message"}` errors that DigitalOcean and Heroku send: 401
+/// `unauthorized` (revoked) and 403 `forbidden` (real, but not allowed).
+fn id_message_error(status: u16, body: &Value) -> Option<Verdict> {
+    let error = |id: &str| error_says(body, "/id", id, "/message");
+    match status {
+        401 if error("unauthorized") => Some(Verdict::Invalid),
+        403 if error("forbidden") => Some(Verdict::LiveRestricted),
+        _ => None,
+    }
 }
 
 /// Whether the value at a JSON pointer is an array.

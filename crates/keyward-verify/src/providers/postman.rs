@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{has_number, has_object, has_text, is};
+use super::{error_says, has_number, has_object};
 use crate::verifier::{Endpoint, Request, Verdict, Verifier};
 
 pub struct Postman;
@@ -30,13 +30,10 @@ impl Verifier for Postman {
 
     fn judge(&self, status: u16, body: Option<&Value>) -> Option<Verdict> {
         let body = body?;
+        let rejected = error_says(body, "/error/name", "AuthenticationError", "/error/message");
         match status {
             200 if has_object(body, "/user") && has_number(body, "/user/id") => Some(Verdict::Live),
-            401 if is(body, "/error/name", "AuthenticationError")
-                && has_text(body, "/error/message") =>
-            {
-                Some(Verdict::Invalid)
-            }
+            401 if rejected => Some(Verdict::Invalid),
             _ => None,
         }
     }

@@ -5,7 +5,7 @@
 //! different strings; of each, the characters made only of the keyword's
 //! bits are the same wherever it appears. Those are the literals.
 
-use super::{Decoded, Decoder, Encoding, Form};
+use super::{Decoded, Decoder, Encoding, Form, Site};
 use crate::base64::{self, Alphabet};
 
 pub(crate) struct Base64;
@@ -74,14 +74,13 @@ impl Decoder for Base64 {
         }]
     }
 
-    fn decode(
-        &self,
-        buf: &[u8],
-        hit: usize,
-        form: &Form,
-        before: usize,
-        after: usize,
-    ) -> Option<Decoded> {
+    fn decode(&self, buf: &[u8], site: Site<'_>) -> Option<Decoded> {
+        let Site {
+            hit,
+            form,
+            before,
+            after,
+        } = site;
         // The start of the group the keyword's encoding begins in.
         let group = hit.checked_sub(usize::from(form.variant))?;
         let is_b64 = |b: &u8| value(*b).is_some();
@@ -152,7 +151,15 @@ mod tests {
                 .find_map(|f| memchr::memmem::find(text.as_bytes(), &f.literal).map(|at| (at, f)))
                 .unwrap_or_else(|| panic!("{prefix:?}: {text}"));
             let decoded = Base64
-                .decode(text.as_bytes(), found.0, found.1, 64, 64)
+                .decode(
+                    text.as_bytes(),
+                    Site {
+                        hit: found.0,
+                        form: found.1,
+                        before: 64,
+                        after: 64,
+                    },
+                )
                 .unwrap();
             let plain = [prefix.as_bytes(), keyword, b"rest-of-key"].concat();
             assert!(
@@ -171,7 +178,17 @@ mod tests {
             .iter()
             .find_map(|f| memchr::memmem::find(text.as_bytes(), &f.literal).map(|at| (at, f)))
             .unwrap();
-        let decoded = Base64.decode(text.as_bytes(), at, form, 16, 16).unwrap();
+        let decoded = Base64
+            .decode(
+                text.as_bytes(),
+                Site {
+                    hit: at,
+                    form,
+                    before: 16,
+                    after: 16,
+                },
+            )
+            .unwrap();
         assert_eq!(decoded.bytes, b"xyzr8_abc");
         // "r8_" is bytes 3..6: characters 4..8 of the encoding.
         assert_eq!(decoded.span(3, 6), (4, 8));

@@ -3,7 +3,7 @@
 //! other reserved characters gets its escaped forms as literals; a plain
 //! keyword whose rule fails with an escape close by is decoded too.
 
-use super::{Decoded, Decoder, Encoding, Form};
+use super::{Decoded, Decoder, Encoding, Form, Site};
 
 pub(crate) struct Escape;
 
@@ -57,14 +57,8 @@ impl Decoder for Escape {
         forms
     }
 
-    fn decode(
-        &self,
-        buf: &[u8],
-        hit: usize,
-        _: &Form,
-        before: usize,
-        after: usize,
-    ) -> Option<Decoded> {
+    fn decode(&self, buf: &[u8], site: Site<'_>) -> Option<Decoded> {
+        let (hit, before, after) = (site.hit, site.before, site.after);
         // An escape is at most 12 bytes (`\uD83D\uDE00`) for up to 4 bytes.
         let start = hit.saturating_sub(before * 3);
         let end = (hit + after * 3).min(buf.len());
@@ -182,7 +176,15 @@ mod tests {
             variant: BACKSLASH,
         };
         let d = Escape
-            .decode(text.as_bytes(), 0, &form, 0, text.len())
+            .decode(
+                text.as_bytes(),
+                Site {
+                    hit: 0,
+                    form: &form,
+                    before: 0,
+                    after: text.len(),
+                },
+            )
             .unwrap();
         String::from_utf8(d.bytes).unwrap()
     }

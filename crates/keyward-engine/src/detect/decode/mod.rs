@@ -87,16 +87,18 @@ pub(crate) trait Decoder: Sync {
     fn triggers(&self) -> Vec<Form> {
         Vec::new()
     }
-    /// Decode the run around `hit`, where `form` was found. `before` and
-    /// `after` bound how much of the run is decoded, in decoded bytes.
-    fn decode(
-        &self,
-        buf: &[u8],
-        hit: usize,
-        form: &Form,
-        before: usize,
-        after: usize,
-    ) -> Option<Decoded>;
+    /// Decode the run around `site`.
+    fn decode(&self, buf: &[u8], site: Site<'_>) -> Option<Decoded>;
+}
+
+/// Where to decode: `hit`, where `form` was found, and at most `before`
+/// and `after` decoded bytes around it.
+#[derive(Clone, Copy)]
+pub(crate) struct Site<'a> {
+    pub hit: usize,
+    pub form: &'a Form,
+    pub before: usize,
+    pub after: usize,
 }
 
 /// Every decoder, in the order hits are tried.

@@ -3,7 +3,7 @@
 //! but for a one-byte shift, so one literal (the keyword's characters with
 //! NULs between them) finds both, and the key reads the same either way.
 
-use super::{Decoded, Decoder, Encoding, Form};
+use super::{Decoded, Decoder, Encoding, Form, Site};
 
 pub(crate) struct Utf16;
 
@@ -21,14 +21,8 @@ impl Decoder for Utf16 {
         }]
     }
 
-    fn decode(
-        &self,
-        buf: &[u8],
-        hit: usize,
-        _: &Form,
-        before: usize,
-        after: usize,
-    ) -> Option<Decoded> {
+    fn decode(&self, buf: &[u8], site: Site<'_>) -> Option<Decoded> {
+        let (hit, before, after) = (site.hit, site.before, site.after);
         // Code units aligned on the keyword's first character, read
         // little-endian: in big-endian text that reads the same ASCII.
         let unit = |at: usize| -> Option<u16> {
