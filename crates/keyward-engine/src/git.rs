@@ -164,7 +164,7 @@ impl Git {
             .args(args)
             .stdin(Stdio::null())
             .output()
-            .map_err(|e| Error::Git(format!("cannot run git: {e}")))?;
+            .map_err(cannot_run)?;
         if !out.status.success() {
             return Err(failed(args, &out.stderr));
         }
@@ -185,7 +185,7 @@ impl Git {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| Error::Git(format!("cannot run git: {e}")))?;
+            .map_err(cannot_run)?;
         let stdin = child.stdin.take();
         let writer = std::thread::spawn(move || {
             if let Some(mut stdin) = stdin {
@@ -194,7 +194,7 @@ impl Git {
         });
         let out = child.wait_with_output();
         let _ = writer.join();
-        let out = out.map_err(|e| Error::Git(format!("cannot run git: {e}")))?;
+        let out = out.map_err(cannot_run)?;
         if !out.status.success() {
             return Err(failed(args, &out.stderr));
         }
@@ -210,7 +210,7 @@ impl Git {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| Error::Git(format!("cannot run git: {e}")))?;
+            .map_err(cannot_run)?;
         let (Some(stdout), Some(mut stderr)) = (child.stdout.take(), child.stderr.take()) else {
             return Err(Error::Git("git has no pipes".into()));
         };
@@ -465,6 +465,10 @@ impl<R: Read> Read for Patient<R> {
         self.short = n > 0 && n < buf.len() / 2;
         Ok(n)
     }
+}
+
+fn cannot_run(error: std::io::Error) -> Error {
+    Error::Git(format!("cannot run git: {error}"))
 }
 
 fn failed<S: AsRef<OsStr>>(args: &[S], stderr: &[u8]) -> Error {

@@ -12,6 +12,8 @@
 //! and their encoded forms share passes; UTF-16 forms are searched apart,
 //! only where the text holds a NUL byte.
 
+use std::collections::HashMap;
+
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 
 use super::decode::{self, Decoder, Encoding, Form};
@@ -73,20 +75,21 @@ fn frequency(b: u8) -> f64 {
     f64::from(BYTE_FREQ[usize::from(b)]) / f64::from(1u32 << 24)
 }
 
+/// How often `window` occurs in ordinary text, taking its bytes as
+/// independent.
+fn rarity(window: &[u8]) -> f64 {
+    window.iter().map(|&b| frequency(b)).product()
+}
+
 /// The windows of `literal` that may be its anchor, rarest first: every
 /// run of `width` bytes.
 fn windows(literal: &[u8], width: usize) -> Vec<usize> {
     if width > literal.len() {
         return Vec::new();
     }
-    let rarity = |at: usize| -> f64 {
-        literal[at..at + width]
-            .iter()
-            .map(|&b| frequency(b))
-            .product()
-    };
+    let at = |start: usize| rarity(&literal[start..start + width]);
     let mut starts: Vec<usize> = (0..=literal.len() - width).collect();
-    starts.sort_by(|&a, &b| rarity(a).total_cmp(&rarity(b)));
+    starts.sort_by(|&a, &b| at(a).total_cmp(&at(b)));
     starts.truncate(WINDOWS);
     starts
 }
@@ -126,9 +129,8 @@ struct Bucket {
     high: [u16; 4],
     share: [f64; 4],
     anchors: Vec<usize>,
-    /// Each anchor's low nibbles, and the distinct ones.
+    /// Each anchor's low nibbles.
     keys: Vec<u32>,
-    lows: Vec<u32>,
 }
 
 impl Bucket {
@@ -139,7 +141,6 @@ impl Bucket {
             share: [0.0; 4],
             anchors: Vec::new(),
             keys: Vec::new(),
-            lows: Vec::new(),
         }
     }
 
@@ -175,17 +176,16 @@ impl Bucket {
             self.share[k] = nibbles.share(self.low[k], self.high[k]);
         }
         self.anchors.push(anchor);
-        let low = low_nibbles(bytes);
-        self.keys.push(low);
-        if !self.lows.contains(&low) {
-            self.lows.push(low);
-        }
+        self.keys.push(low_nibbles(bytes));
     }
 
-    /// Full: as many distinct low-nibble groups as a bucket holds. A twin
-    /// of an anchor already in it still fits: it adds little.
-    fn full(&self) -> bool {
-        self.lows.len() >= BUCKET_SIZE
+    /// How many groups of anchors with the same low nibbles it holds: a
+    /// twin of an anchor already in it adds little, so only groups count
+    /// against its room.
+    fn groups(&self) -> usize {
+        (0..self.keys.len())
+            .filter(|&n| !self.keys[..n].contains(&self.keys[n]))
+            .count()
     }
 }
 
@@ -209,7 +209,7 @@ impl Pool {
         let room: usize = (self.buckets.chunks(BUCKETS).zip(&self.widths))
             .filter(|(_, w)| **w <= width)
             .flat_map(|(pass, _)| pass)
-            .map(|b| BUCKET_SIZE - b.lows.len())
+            .map(|b| BUCKET_SIZE - b.groups())
             .sum();
         let per_pass = BUCKETS * BUCKET_SIZE;
         for _ in 0..count.saturating_sub(room).div_ceil(per_pass) {
@@ -236,11 +236,11 @@ impl Pool {
             for &at in &windows[width - 1] {
                 let window = &bytes[at..at + width];
                 let low = low_nibbles(window);
-                let twin = pass.iter().position(|b| b.lows.contains(&low));
+                let twin = pass.iter().position(|b| b.keys.contains(&low));
                 for (i, bucket) in pass.iter().enumerate() {
                     let fits = match twin {
                         Some(t) => t == i,
-                        None => !bucket.full(),
+                        None => bucket.groups() < BUCKET_SIZE,
                     };
                     if !fits {
                         continue;
@@ -268,7 +268,7 @@ fn low_nibbles(window: &[u8]) -> u32 {
 /// gaps; what gaps remain take the first anchor again.
 fn layout(pass: &[Bucket]) -> Vec<usize> {
     let mut by_size: Vec<&Bucket> = pass.iter().filter(|b| !b.anchors.is_empty()).collect();
-    by_size.sort_by_key(|b| std::cmp::Reverse(b.lows.len()));
+    by_size.sort_by_key(|b| std::cmp::Reverse(b.groups()));
     let Some(first) = by_size.first() else {
         return Vec::new();
     };
@@ -290,7 +290,7 @@ fn layout(pass: &[Bucket]) -> Vec<usize> {
     let mut order = Vec::new();
     // A twin may fill a gap once the first of its group is placed.
     let mut ready: Vec<usize> = Vec::new();
-    for round in 0..first.lows.len() {
+    for round in 0..first.groups() {
         for slot in 0..BUCKETS {
             match leaders.get(slot).and_then(|l| l.get(round)) {
                 Some(&(anchor, _)) => order.push(anchor),
@@ -380,7 +380,7 @@ impl Searcher {
             let bytes = &literals[ids[i]].bytes;
             let w = width(ids[i]);
             let at = windows[i][w - 1].first().copied().unwrap_or(0);
-            bytes[at..at + w].iter().map(|&b| frequency(b)).product()
+            rarity(&bytes[at..at + w])
         };
         // The shortest literals first, since they fit the fewest passes;
         // then the hardest to place: those whose rarest window is commonest.
@@ -392,6 +392,7 @@ impl Searcher {
         });
         let mut pool = Pool::default();
         let mut anchors: Vec<Vec<u8>> = Vec::new();
+        let mut known: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut holders: Vec<Vec<(usize, usize)>> = Vec::new();
         for (n, &i) in order.iter().enumerate() {
             let id = ids[i];
@@ -404,10 +405,9 @@ impl Searcher {
                 pool.reserve(w, count);
             }
             let shared = (1..=w).rev().find_map(|v| {
-                windows[i][v - 1].iter().find_map(|&at| {
-                    let window = &bytes[at..at + v];
-                    anchors.iter().position(|a| a == window).map(|a| (at, a))
-                })
+                windows[i][v - 1]
+                    .iter()
+                    .find_map(|&at| known.get(&bytes[at..at + v]).map(|&a| (at, a)))
             });
             let (offset, index) = match shared {
                 // A window that already is an anchor costs nothing.
@@ -419,9 +419,10 @@ impl Searcher {
                             None => pool.add_pass(w),
                         }
                     };
+                    let index = anchors.len();
                     anchors.push(bytes[at..at + v].to_vec());
+                    known.insert(anchors[index].clone(), index);
                     holders.push(Vec::new());
-                    let index = anchors.len() - 1;
                     pool.buckets[bucket].add(&nibbles, index, &anchors[index]);
                     (at, index)
                 }
@@ -501,21 +502,22 @@ pub(crate) struct Prefilter {
 impl Prefilter {
     pub fn new(rules: &[Rule], decoders: bool) -> Result<Prefilter, Error> {
         let mut literals: Vec<Literal> = Vec::new();
+        // Each literal's bytes, once: a keyword many rules share is one.
+        let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
         for (index, rule) in rules.iter().enumerate() {
             for keyword in &rule.def.keywords {
-                let found = literals.iter_mut().find(|l| {
-                    l.bytes == keyword.as_bytes() && matches!(l.kind, Kind::Plain { .. })
-                });
-                match found {
-                    Some(Literal {
-                        kind: Kind::Plain { rules },
-                        ..
-                    }) => rules.push(index),
-                    _ => literals.push(Literal {
-                        bytes: keyword.as_bytes().to_vec(),
-                        kind: Kind::Plain { rules: vec![index] },
-                    }),
+                let bytes = keyword.as_bytes();
+                if let Some(&id) = seen.get(bytes)
+                    && let Kind::Plain { rules } = &mut literals[id].kind
+                {
+                    rules.push(index);
+                    continue;
                 }
+                seen.insert(bytes.to_vec(), literals.len());
+                literals.push(Literal {
+                    bytes: bytes.to_vec(),
+                    kind: Kind::Plain { rules: vec![index] },
+                });
             }
         }
         // (keyword, whether its rules asked for base64 forms)
@@ -536,9 +538,10 @@ impl Prefilter {
                 .flat_map(|(keyword, _)| decoder.forms(keyword))
                 .chain(decoder.triggers());
             for form in forms {
-                if literals.iter().any(|l| l.bytes == form.literal) {
+                if seen.contains_key(&form.literal) {
                     continue;
                 }
+                seen.insert(form.literal.clone(), literals.len());
                 literals.push(Literal {
                     bytes: form.literal.clone(),
                     kind: Kind::Encoded { decoder, form },

@@ -109,7 +109,8 @@ impl Source for Files {
         };
         let mut report = Report::default();
         for named in &named_files {
-            scanner.scan_named(&named.given, named.display(&named.real), &mut report);
+            let display = || named.display(&named.real);
+            scanner.scan_path(&named.given, &display, &mut report, &mut Vec::new());
         }
         if self.options.no_ignore {
             report.merge(walk(&scanner, &dirs, Rules::None, None));
@@ -168,6 +169,7 @@ fn scan_repository(
     let (mut report, visited) = walked.unwrap_or_default();
     // Tracked files the walk skipped (an ignore rule matches them), or all
     // of them in tracked coverage.
+    let mut buf = Vec::new();
     for rel in tracked {
         let path = root.join(&rel);
         if visited.contains(&path) {
@@ -180,7 +182,8 @@ fn scan_repository(
         let Some(owner) = named.iter().find(|n| path.starts_with(&n.real)) else {
             continue;
         };
-        scanner.scan_file(&path, owner.display(&path), &mut report);
+        let display = || owner.display(&path);
+        scanner.scan_path(&path, &display, &mut report, &mut buf);
     }
     Ok(report)
 }
@@ -281,40 +284,17 @@ struct Scanner<'a> {
 }
 
 impl Scanner<'_> {
-    /// A regular file found in a walk: size-limited.
-    fn scan_file(&self, path: &Path, display: FilePath, report: &mut Report) {
-        let display = || display.clone();
-        self.scan_path(path, &display, report, &mut Vec::new(), Seen::Unknown);
-    }
-
-    /// A path named on the command line: read whatever it is.
-    fn scan_named(&self, path: &Path, display: FilePath, report: &mut Report) {
-        let display = || display.clone();
-        self.scan_path(path, &display, report, &mut Vec::new(), Seen::Named);
-    }
-
-    /// Scan one file. `display` names it in a report: made only when
-    /// there is something to report.
+    /// Scan one file: a regular file (its callers make sure, since opening
+    /// a FIFO would wait for a writer), or any non-directory named on the
+    /// command line. `display` names it in a report: made only when there
+    /// is something to report.
     fn scan_path(
         &self,
         path: &Path,
         display: &dyn Fn() -> FilePath,
         report: &mut Report,
         buf: &mut Vec<u8>,
-        seen: Seen,
     ) {
-        // A regular file the walk saw is opened at once (one path lookup,
-        // not two); anything else is looked at first, since opening a FIFO
-        // would wait for a writer.
-        if seen != Seen::Regular {
-            let metadata = match std::fs::metadata(path) {
-                Ok(m) => m,
-                Err(e) => return report.warn(display(), describe_io(&e, path)),
-            };
-            if metadata.is_dir() || (!metadata.is_file() && seen != Seen::Named) {
-                return;
-            }
-        }
         let mut file = match File::open(path) {
             Ok(f) => f,
             Err(e) => return report.warn(display(), describe_io(&e, path)),
@@ -455,11 +435,10 @@ impl FileVisitor<'_> {
         if file_type.is_symlink() {
             return;
         }
-        let seen = if file_type.is_file() {
-            Seen::Regular
-        } else {
-            Seen::Unknown
-        };
+        // Only regular files: never a FIFO, a socket or a device.
+        if !file_type.is_file() {
+            return;
+        }
         // From a repository's root, only files under a named directory.
         if !self.everywhere && !self.named.iter().any(|n| path.starts_with(&n.real)) {
             return;
@@ -467,22 +446,11 @@ impl FileVisitor<'_> {
         let named = self.named;
         let display = || display_in(named, path);
         self.scanner
-            .scan_path(path, &display, &mut self.report, &mut self.buf, seen);
+            .scan_path(path, &display, &mut self.report, &mut self.buf);
         if self.buf.capacity() > 2 * CHUNK_SIZE {
             self.buf = Vec::new();
         }
     }
-}
-
-/// What is known of a path before it is read.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Seen {
-    /// Named on the command line: read whatever it is.
-    Named,
-    /// The walk saw a regular file.
-    Regular,
-    /// Anything else: only a regular file is read.
-    Unknown,
 }
 
 /// The name of a path found under one of the named directories.
