@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark `keyward scan` on a large tree of real source against the
-# near-physical limit (`rg -F` for the same prefixes) and the peers a user
-# would pick instead, in one run. Prints a markdown table of wall time (and
+# near-physical limit (`rg -F` for the same prefixes), `rg -F` for every
+# keyword of the catalog (the same literal search keyward's prefilter does)
+# and the peers a user would pick instead, in one run. Prints a markdown table of wall time (and
 # its ratio to rg), peak memory and findings (real source holds no keys, so
 # every finding is a false positive).
 #
@@ -13,7 +14,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 dir="${BENCH_DIR:-$HOME/.cache/keyward-bench}"
 mkdir -p "$dir"
-tools="${BENCH_TOOLS:-rg keyward ripsecrets kingfisher gitleaks betterleaks}"
+tools="${BENCH_TOOLS:-rg rg-keywords keyward ripsecrets kingfisher gitleaks betterleaks}"
 
 need_apt() { dpkg -s "$1" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "$1" >/dev/null; }; }
 need_apt time
@@ -48,7 +49,7 @@ pip_tool() { # NAME REQUIREMENT MODULE RELATIVE-BINARY
 }
 bin_of() {
   case "$1" in
-    rg) command -v rg ;;
+    rg | rg-keywords) command -v rg ;;
     keyward) echo "$repo/target/release/keyward" ;;
     ripsecrets)
       command -v ripsecrets 2>/dev/null && return
@@ -63,11 +64,22 @@ bin_of() {
 (cd "$repo" && cargo build --release --locked -q)
 out="$(mktemp -d)"
 trap '[ -n "${KEEP:-}" ] || rm -rf "$out"' EXIT
+# Every built-in rule's keywords, one per line (without the encoded forms
+# keyward also looks for).
+python3 - "$repo/crates/keyward-engine/rules" >"$out/keywords.txt" <<'PY'
+import pathlib, sys, tomllib
+words = set()
+for path in pathlib.Path(sys.argv[1]).glob("*.toml"):
+    for rule in tomllib.loads(path.read_text()).get("rules", []):
+        words.update(rule.get("keywords", []))
+print("\n".join(sorted(words)))
+PY
 
 # command TOOL BIN REPORT: the command line for one tool.
 command_for() {
   case "$1" in
     rg) echo "$2 -F -e sk-ant- -e r8_ --no-messages $tree" ;;
+    rg-keywords) echo "$2 -F -f $out/keywords.txt --no-messages -c $tree" ;;
     keyward) echo "$2 scan $tree --format json -o $3 -q" ;;
     ripsecrets) echo "$2 $tree" ;;
     kingfisher) echo "$2 scan $tree --no-validate --no-update-check --git-history none -f jsonl -o $3 -q" ;;
@@ -84,7 +96,9 @@ def lines(p):
         return [l for l in open(p, errors="replace") if l.strip()]
     except FileNotFoundError:
         return []
-if tool in ("rg", "ripsecrets"):
+if tool == "rg-keywords":
+    print("-")  # lines that hold a keyword, not findings
+elif tool in ("rg", "ripsecrets"):
     print(len(lines(stdout)))
 elif tool == "keyward":
     print(len(json.load(open(report))))

@@ -245,6 +245,35 @@ fn files_over_max_file_size_are_skipped_with_a_warning() {
     assert_has(&out.stderr, "1 skipped");
 }
 
+/// A file's size is checked only once it has yielded the first bytes, so
+/// the check must still come before any byte of it is scanned, and a file
+/// at the limit must still be read whole.
+#[test]
+fn the_size_limit_holds_before_any_byte_is_scanned_and_at_its_edge() {
+    let tree = Tree::new();
+    let key = replicate_token();
+    // Over the limit, with the key in the first bytes: skipped, not found.
+    tree.write("over.txt", format!("{key}\n{}", "a".repeat(3000)));
+    // Exactly at the limit, with the key in the last bytes: scanned.
+    let at = 1024 - key.len() - 1;
+    tree.write("at.txt", format!("{}\n{key}", "a".repeat(at)));
+    let out = run(tree.keyward().args(["scan", ".", "--max-file-size", "1K"]));
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert_has(&out.stderr, "over.txt: skipped: 3");
+    assert!(!out.stdout.contains("over.txt"), "{}", out.stdout);
+    assert_has(&out.stdout, "at.txt:2:1");
+
+    // A limit larger than what is read before the check (1 MiB).
+    let tree = Tree::new();
+    tree.write("big.txt", format!("{key}\n{}", "a".repeat(3 << 20)));
+    tree.write("fits.txt", format!("{}\n{key}", "a".repeat(3 << 19)));
+    let out = run(tree.keyward().args(["scan", ".", "--max-file-size", "2M"]));
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert_has(&out.stderr, "big.txt: skipped");
+    assert!(!out.stdout.contains("big.txt"), "{}", out.stdout);
+    assert_has(&out.stdout, "fits.txt:2:1");
+}
+
 #[test]
 fn large_file_across_chunks_keeps_lines_and_finds_keys_at_chunk_edges() {
     // Keys straddling the 8 MiB chunk boundary and well past it.

@@ -295,31 +295,24 @@ impl Scanner<'_> {
         report: &mut Report,
         buf: &mut Vec<u8>,
     ) {
-        let mut file = match File::open(path) {
+        let file = match File::open(path) {
             Ok(f) => f,
             Err(e) => return report.warn(display(), describe_io(&e, path)),
         };
-        if let Some(max) = self.options.max_file_size {
-            let metadata = match file.metadata() {
-                Ok(m) => m,
-                Err(e) => return report.warn(display(), describe_io(&e, path)),
-            };
-            if metadata.is_file() && metadata.len() > max {
-                report.stats.skipped += 1;
-                let message = format!(
-                    "skipped: {} bytes is over the size limit ({max} bytes)",
-                    metadata.len()
-                );
-                return report.warn(display(), message);
-            }
-        }
+        let mut file = Capped::new(file, self.options.max_file_size);
         let mut matches = Vec::new();
         match self.detector.scan(&mut file, buf, &mut matches) {
             Ok(bytes) => {
                 report.stats.files += 1;
                 report.stats.bytes += bytes;
             }
-            Err(e) => report.warn(display(), format!("read failed: {e}")),
+            Err(e) => match e.get_ref().and_then(|e| e.downcast_ref::<TooBig>()) {
+                Some(too_big) => {
+                    report.stats.skipped += 1;
+                    report.warn(display(), format!("skipped: {too_big}"));
+                }
+                None => report.warn(display(), format!("read failed: {e}")),
+            },
         }
         // Findings made before a read error are kept: nothing is lost.
         if !matches.is_empty() {
@@ -331,6 +324,69 @@ impl Scanner<'_> {
         }
     }
 }
+
+/// Bytes of a file read before its size is checked against the limit. Most
+/// files end sooner and so cost no `stat`. Less than a chunk, so that the
+/// check comes before the detector looks at any byte.
+const PROBE: u64 = 1 << 20;
+const _: () = assert!(PROBE < CHUNK_SIZE as u64);
+
+/// A file whose size is checked only once it has shown it may be over the
+/// limit, and which then fails with [`TooBig`].
+struct Capped {
+    file: File,
+    /// The limit, until the size has been checked.
+    max: Option<u64>,
+    read: u64,
+}
+
+impl Capped {
+    fn new(file: File, max: Option<u64>) -> Capped {
+        Capped { file, max, read: 0 }
+    }
+}
+
+impl Read for Capped {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some(max) = self.max else {
+            return self.file.read(buf);
+        };
+        let probe = max.min(PROBE);
+        if self.read >= probe {
+            let metadata = self.file.metadata()?;
+            if metadata.is_file() && metadata.len() > max {
+                let len = metadata.len();
+                return Err(std::io::Error::other(TooBig { len, max }));
+            }
+            self.max = None;
+            return self.file.read(buf);
+        }
+        let room = usize::try_from(probe - self.read).unwrap_or(usize::MAX);
+        let n = buf.len().min(room);
+        let got = self.file.read(&mut buf[..n])?;
+        self.read += got as u64;
+        Ok(got)
+    }
+}
+
+/// A regular file over the size limit.
+#[derive(Debug)]
+struct TooBig {
+    len: u64,
+    max: u64,
+}
+
+impl std::fmt::Display for TooBig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} bytes is over the size limit ({} bytes)",
+            self.len, self.max
+        )
+    }
+}
+
+impl std::error::Error for TooBig {}
 
 /// One stream, such as standard input, scanned as one file named `name`.
 pub struct Reader {
