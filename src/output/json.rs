@@ -73,6 +73,7 @@ fn rules_list(rules: &[Rule]) -> Value {
                 "severity": r.def.severity.as_str(),
                 "builtin": r.builtin,
                 "verifiable": r.def.verifier.is_some(),
+                "keywords": r.def.keywords,
                 "rotate": r.def.rotate,
             })
         })

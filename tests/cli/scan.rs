@@ -415,6 +415,7 @@ fn rules_lists_builtin_rules() {
         .find(|r| r["id"] == "anthropic-api-key")
         .unwrap();
     assert_eq!(anthropic["verifiable"], true);
+    assert_eq!(anthropic["keywords"], serde_json::json!(["sk-ant-api03-"]));
     let text = run(keyward().args(["rules"]));
     assert!(text.stdout.contains("anthropic-admin-key"));
 }

@@ -299,7 +299,11 @@ impl Scanner<'_> {
             Ok(f) => f,
             Err(e) => return report.warn(display(), describe_io(&e, path)),
         };
-        let mut file = Capped::new(file, self.options.max_file_size);
+        let mut file = Capped {
+            file,
+            max: self.options.max_file_size,
+            read: 0,
+        };
         let mut matches = Vec::new();
         match self.detector.scan(&mut file, buf, &mut matches) {
             Ok(bytes) => {
@@ -340,32 +344,26 @@ struct Capped {
     read: u64,
 }
 
-impl Capped {
-    fn new(file: File, max: Option<u64>) -> Capped {
-        Capped { file, max, read: 0 }
-    }
-}
-
 impl Read for Capped {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let Some(max) = self.max else {
             return self.file.read(buf);
         };
         let probe = max.min(PROBE);
-        if self.read >= probe {
-            let metadata = self.file.metadata()?;
-            if metadata.is_file() && metadata.len() > max {
-                let len = metadata.len();
-                return Err(std::io::Error::other(TooBig { len, max }));
-            }
-            self.max = None;
-            return self.file.read(buf);
+        if self.read < probe {
+            let room = usize::try_from(probe - self.read).unwrap_or(usize::MAX);
+            let n = buf.len().min(room);
+            let got = self.file.read(&mut buf[..n])?;
+            self.read += got as u64;
+            return Ok(got);
         }
-        let room = usize::try_from(probe - self.read).unwrap_or(usize::MAX);
-        let n = buf.len().min(room);
-        let got = self.file.read(&mut buf[..n])?;
-        self.read += got as u64;
-        Ok(got)
+        let metadata = self.file.metadata()?;
+        if metadata.is_file() && metadata.len() > max {
+            let len = metadata.len();
+            return Err(std::io::Error::other(TooBig { len, max }));
+        }
+        self.max = None;
+        self.file.read(buf)
     }
 }
 
